@@ -1,0 +1,50 @@
+import type { JobProgress } from '../protocol';
+import { LatheError } from './types';
+
+/** Downloads a URL into a Blob, reporting bytes as they arrive. */
+export async function downloadWithProgress(
+  url: string,
+  onProgress: (p: JobProgress) => void,
+  signal?: AbortSignal
+): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, credentials: 'omit', mode: 'cors' });
+  } catch (error) {
+    if (signal?.aborted) throw new LatheError('CANCELLED', 'Download cancelled.');
+    // Browsers report a CORS refusal and an unreachable host the same way, on purpose.
+    throw new LatheError(
+      'DOWNLOAD_BLOCKED',
+      `Could not read ${url}: the server is unreachable or its CORS policy does not allow other sites to read this file. Download the file yourself and drop it here instead.`,
+      { url, cause: String(error) }
+    );
+  }
+  if (!response.ok) {
+    throw new LatheError(
+      'DOWNLOAD_FAILED',
+      `The server answered ${response.status} ${response.statusText} for ${url}.`,
+      { url, status: response.status }
+    );
+  }
+  const total = Number(response.headers.get('content-length') ?? 0);
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let done = 0;
+  for (;;) {
+    const { value, done: finished } = await reader.read();
+    if (finished) break;
+    parts.push(value);
+    done += value.byteLength;
+    onProgress({
+      phase: 'download',
+      fraction: total > 0 ? Math.min(1, done / total) : null,
+      bytesDone: done,
+      bytesTotal: total,
+      rows: 0,
+      rowsPerSecond: 0
+    });
+  }
+  return new Blob(parts as BlobPart[], { type: contentType });
+}

@@ -1,0 +1,226 @@
+import type { Table } from 'apache-arrow';
+import type { ColumnType, LatheErrorData } from '$lib/core/data/types';
+import type { IngestRequest, JobProgress } from '$lib/core/protocol';
+import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
+import { exportDatasetCsv } from '$lib/jobs/export';
+import {
+  openStore,
+  type DatasetRecord,
+  type Store,
+  type UnreadableDataset
+} from '$lib/store';
+
+export interface SampleEntry {
+  id: string;
+  name: string;
+  file: string;
+  task: 'binary' | 'multiclass' | 'regression';
+  target: string;
+  rows: number;
+  columns: number;
+  description: string;
+  source: string;
+  license: string;
+}
+
+export interface ActiveJob {
+  label: string;
+  progress: JobProgress | null;
+  startedAt: number;
+  cancel: () => void;
+}
+
+export type DatasetEntry = DatasetRecord | UnreadableDataset;
+
+export function isUnreadable(entry: DatasetEntry): entry is UnreadableDataset {
+  return 'unreadable' in entry;
+}
+
+function downloadBlob(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function safeFileName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 120) || 'dataset';
+}
+
+class Workspace {
+  datasets = $state<DatasetEntry[]>([]);
+  loaded = $state(false);
+  selectedId = $state<string | null>(null);
+  table = $state.raw<Table | null>(null);
+  tableError = $state<LatheErrorData | null>(null);
+  job = $state<ActiveJob | null>(null);
+  error = $state<LatheErrorData | null>(null);
+  notice = $state('');
+  storageVersion = $state(0);
+  /** Files picked in this session, so a column type change can re-read them without asking. */
+  private sessionFiles = new Map<string, File>();
+  private store: Promise<Store> | null = null;
+
+  get selected(): DatasetRecord | null {
+    const entry = this.datasets.find((d) => d.id === this.selectedId);
+    return entry && !isUnreadable(entry) ? entry : null;
+  }
+
+  private openStore(): Promise<Store> {
+    if (!this.store) {
+      this.store = openStore().then((store) => {
+        store.onChange(() => this.refresh());
+        return store;
+      });
+    }
+    return this.store;
+  }
+
+  async refresh() {
+    try {
+      const store = await this.openStore();
+      this.datasets = await store.listDatasets();
+      this.error = this.error?.code === 'STORE_UNAVAILABLE' ? null : this.error;
+    } catch (error) {
+      this.error = {
+        code: 'STORE_UNAVAILABLE',
+        message: `Lathe cannot open this browser's storage (${String(error)}). Private windows and some settings block IndexedDB.`
+      };
+    } finally {
+      this.loaded = true;
+      this.storageVersion++;
+    }
+  }
+
+  async select(id: string | null) {
+    if (this.selectedId === id && (this.table || this.tableError)) return;
+    this.selectedId = id;
+    this.table = null;
+    this.tableError = null;
+    if (!id) return;
+    try {
+      const store = await this.openStore();
+      const [bytes, arrow] = await Promise.all([
+        store.loadDatasetBytes(id),
+        import('apache-arrow')
+      ]);
+      if (this.selectedId === id) this.table = arrow.tableFromIPC(bytes);
+    } catch (error) {
+      if (this.selectedId !== id) return;
+      const data = error as Partial<LatheErrorData>;
+      this.tableError = {
+        code: data.code ?? 'UNREADABLE',
+        message: data.message ?? String(error)
+      };
+    }
+  }
+
+  private run(label: string, request: IngestRequest, file?: File) {
+    this.job?.cancel();
+    this.error = null;
+    this.notice = '';
+    const job: Job<IngestResult> = startIngest(request, (progress) => {
+      if (this.job) this.job.progress = progress;
+    });
+    this.job = { label, progress: null, startedAt: performance.now(), cancel: () => job.cancel() };
+    const current = this.job;
+    job.result.then(async (outcome) => {
+      if (this.job === current) this.job = null;
+      if (!outcome.ok) {
+        if (outcome.error.code === 'CANCELLED') this.notice = outcome.error.message;
+        else this.error = outcome.error;
+        return;
+      }
+      const { record, ipc } = outcome.value;
+      if (file) this.sessionFiles.set(record.id, file);
+      await this.refresh();
+      this.selectedId = record.id;
+      const arrow = await import('apache-arrow');
+      this.table = arrow.tableFromIPC(ipc);
+      this.tableError = null;
+    });
+  }
+
+  importFile(file: File, columnTypes?: Record<string, ColumnType>, name?: string) {
+    this.run(`Importing ${file.name}`, { input: { kind: 'file', file, fileName: file.name }, columnTypes, name }, file);
+  }
+
+  importUrl(url: string, columnTypes?: Record<string, ColumnType>, name?: string) {
+    this.run(`Downloading ${url}`, { input: { kind: 'url', url }, columnTypes, name });
+  }
+
+  importSample(sample: SampleEntry, columnTypes?: Record<string, ColumnType>) {
+    this.run(`Loading sample ${sample.name}`, {
+      input: {
+        kind: 'sample',
+        url: new URL(`/samples/${sample.file}`, location.href).href,
+        sampleId: sample.id,
+        name: sample.name,
+        fileName: sample.file
+      },
+      columnTypes
+    });
+  }
+
+  /**
+   * Re-reads a dataset's source with column types forced. Returns false when the original file
+   * is needed and was not picked in this session.
+   */
+  reimport(record: DatasetRecord, columnTypes: Record<string, ColumnType>, samples: SampleEntry[]): boolean {
+    const source = record.source;
+    if (source.kind === 'url') {
+      this.importUrl(source.url, columnTypes, record.name);
+      return true;
+    }
+    if (source.kind === 'sample') {
+      const sample = samples.find((s) => s.id === source.sampleId);
+      if (!sample) return false;
+      this.importSample(sample, columnTypes);
+      return true;
+    }
+    const file = this.sessionFiles.get(record.id);
+    if (!file) return false;
+    this.importFile(file, columnTypes, record.name);
+    return true;
+  }
+
+  rememberFile(id: string, file: File) {
+    this.sessionFiles.set(id, file);
+  }
+
+  async rename(id: string, name: string) {
+    const store = await this.openStore();
+    await store.renameDataset(id, name);
+    await this.refresh();
+  }
+
+  async remove(id: string) {
+    const store = await this.openStore();
+    await store.deleteDataset(id);
+    if (this.selectedId === id) {
+      this.selectedId = null;
+      this.table = null;
+      this.tableError = null;
+    }
+    this.sessionFiles.delete(id);
+    await this.refresh();
+  }
+
+  async exportArrow(record: DatasetRecord) {
+    const store = await this.openStore();
+    const bytes = await store.loadDatasetBytes(record.id);
+    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/vnd.apache.arrow.file' }), `${safeFileName(record.name)}.arrow`);
+  }
+
+  async exportCsv(record: DatasetRecord) {
+    const outcome = await exportDatasetCsv(record.id);
+    if (outcome.ok) downloadBlob(outcome.value, `${safeFileName(record.name)}.csv`);
+    else this.error = outcome.error;
+  }
+}
+
+export const workspace = new Workspace();

@@ -1,0 +1,186 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { BUILD_DIR, ISOLATION_HEADERS, launch, serveStatic, type Session, type StaticServer } from './harness';
+
+interface Sample {
+  id: string;
+  name: string;
+  columns: number;
+  rows: number;
+  target: string;
+}
+
+const samples: Sample[] = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../../public/samples/index.json'), 'utf8')
+);
+const penguins = samples.find((s) => s.id === 'penguins') ?? samples[0];
+
+async function openApp(session: Session, server: StaticServer): Promise<Page> {
+  const page = await session.context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
+  return page;
+}
+
+async function waitForDataset(page: Page, name: string) {
+  await page.getByTestId('dataset-view').getByRole('heading', { name }).waitFor({ timeout: 60_000 });
+}
+
+function csvFile(name: string, text: string) {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') };
+}
+
+describe('Data stage in Chromium', () => {
+  let server: StaticServer;
+  let session: Session;
+
+  before(async () => {
+    server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
+    session = await launch();
+  });
+
+  after(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('shows what this browser offers for compute and storage', async () => {
+    const page = await openApp(session, server);
+    await page.getByTestId('status-gpu').waitFor();
+    assert.match(await page.getByTestId('status-simd').innerText(), /WASM SIMD: yes/);
+    assert.match(await page.getByTestId('status-isolated').innerText(), /Cross-origin isolated: yes/);
+    assert.match(await page.getByTestId('status-gpu').innerText(), /WebGPU: (software fallback|yes)/);
+    await page.getByTestId('status-storage').waitFor();
+    await page.close();
+  });
+
+  it('opens a sample, profiles it, and finds it again after a reload', async () => {
+    const page = await openApp(session, server);
+    await page.getByTestId(`sample-${penguins.id}`).click();
+    await waitForDataset(page, penguins.name);
+    const cards = page.getByTestId('column-card');
+    assert.equal(await cards.count(), Math.min(24, penguins.columns));
+    const target = page.getByRole('article', { name: `Column ${penguins.target}` });
+    assert.match(await target.innerText(), /Adelie/);
+
+    await page.getByRole('tab', { name: 'Table' }).click();
+    const grid = page.getByTestId('data-table');
+    await grid.getByRole('gridcell').first().waitFor();
+    assert.equal(await grid.getAttribute('aria-rowcount'), String(penguins.rows + 1));
+
+    await page.reload();
+    const rows = page.getByTestId('dataset-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1);
+    await rows.getByRole('button', { name: penguins.name }).click();
+    await waitForDataset(page, penguins.name);
+    await page.close();
+  });
+
+  it('imports a file from the picker and shows hostile or bad cells as text', async () => {
+    const page = await openApp(session, server);
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    const csv = 'id,label,score\n1,<img src=x onerror=alert(1)>,0.5\n2,plain,oops\n3,"quoted, comma",1e309\n4,x,2.5\n';
+    await page.getByTestId('file-input').setInputFiles(csvFile('hostile.csv', csv));
+    await waitForDataset(page, 'hostile');
+
+    await page.getByRole('tab', { name: /Import report/ }).click();
+    const invalid = page.getByTestId('invalid-values');
+    await invalid.waitFor();
+    const reportText = await invalid.innerText();
+    assert.match(reportText, /score/);
+    assert.match(reportText, /oops/);
+
+    await page.getByRole('tab', { name: 'Table' }).click();
+    const cell = page.getByRole('gridcell', { name: '<img src=x onerror=alert(1)>' });
+    await cell.waitFor();
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.equal(dialogs, 0);
+    await page.close();
+  });
+
+  it('reports an empty file clearly and keeps the datasets already saved', async () => {
+    const page = await openApp(session, server);
+    await page.getByTestId('dataset-row').first().waitFor();
+    const before = await page.getByTestId('dataset-row').count();
+    await page.getByTestId('file-input').setInputFiles(csvFile('empty.csv', ''));
+    const error = page.getByTestId('error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /empty\.csv/);
+    assert.match(await error.innerText(), /empty/i);
+    assert.equal(await page.getByTestId('dataset-row').count(), before);
+    await page.close();
+  });
+
+  it('cancels a long import and saves nothing', async () => {
+    const page = await openApp(session, server);
+    await page.getByTestId('dataset-row').first().waitFor();
+    const before = await page.getByTestId('dataset-row').count();
+    const lines = ['a,b,c,d'];
+    for (let i = 0; i < 600_000; i++) lines.push(`${i},${(i * 0.37) % 11},cat${i % 17},${i % 2}`);
+    await page.getByTestId('file-input').setInputFiles(csvFile('big.csv', lines.join('\n')));
+    await page.getByTestId('job').waitFor();
+    await page.getByTestId('cancel-job').click();
+    await page.getByText('Import cancelled. Nothing was saved.').waitFor();
+    await page.reload();
+    await page.getByTestId('dataset-row').first().waitFor();
+    assert.equal(await page.getByTestId('dataset-row').count(), before);
+    await page.close();
+  });
+
+  it('keeps no half dataset when the tab closes during a save', async () => {
+    const page = await openApp(session, server);
+    const lines = ['x,y,z,w,v'];
+    for (let i = 0; i < 400_000; i++) lines.push(`${i},${i * 0.5},${(i * 7) % 13},k${i % 29},${i % 3}`);
+    await page.getByTestId('file-input').setInputFiles(csvFile('interrupted.csv', lines.join('\n')));
+    await page.getByText(/Saving to this browser|Profiling columns/).waitFor({ timeout: 60_000 });
+    await page.close({ runBeforeUnload: false });
+
+    const again = await openApp(session, server);
+    await again.getByTestId('dataset-row').first().waitFor();
+    assert.equal(await again.getByTestId('dataset-unreadable').count(), 0);
+    const names = await again.getByTestId('dataset-row').getByRole('button').allInnerTexts();
+    if (names.includes('interrupted')) {
+      await again.getByRole('button', { name: 'interrupted', exact: true }).click();
+      await waitForDataset(again, 'interrupted');
+      await again.getByRole('tab', { name: 'Table' }).click();
+      await again.getByRole('gridcell').first().waitFor();
+    }
+    await again.close();
+  });
+
+  it('works with the network gone after the first visit', async () => {
+    const page = await openApp(session, server);
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+      }
+      return registration.active?.state;
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
+    await server.close();
+    await session.context.setOffline(true);
+    try {
+      await page.reload();
+      await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
+      await page.getByTestId('dataset-row').first().waitFor();
+      const wine = samples.find((s) => s.id !== penguins.id) ?? penguins;
+      await page.getByTestId(`sample-${wine.id}`).click();
+      await waitForDataset(page, wine.name);
+    } finally {
+      await session.context.setOffline(false);
+      server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
+    }
+    await page.close();
+  });
+});
