@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { BUILD_DIR, ISOLATION_HEADERS, launch, serveStatic, type Session, type StaticServer } from './harness';
+import {
+  BUILD_DIR,
+  ISOLATION_HEADERS,
+  launch,
+  serveStatic,
+  type Session,
+  type StaticServer
+} from './harness';
 
 interface Sample {
   id: string;
@@ -27,7 +34,10 @@ async function openApp(session: Session, server: StaticServer): Promise<Page> {
 }
 
 async function waitForDataset(page: Page, name: string) {
-  await page.getByTestId('dataset-view').getByRole('heading', { name }).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('dataset-view')
+    .getByRole('heading', { name })
+    .waitFor({ timeout: 60_000 });
 }
 
 function csvFile(name: string, text: string) {
@@ -52,16 +62,25 @@ describe('Data stage in Chromium', () => {
     const page = await openApp(session, server);
     await page.getByTestId('status-gpu').waitFor();
     assert.match(await page.getByTestId('status-simd').innerText(), /WASM SIMD: yes/);
-    assert.match(await page.getByTestId('status-isolated').innerText(), /Cross-origin isolated: yes/);
-    assert.match(await page.getByTestId('status-gpu').innerText(), /WebGPU: (software fallback|yes)/);
+    assert.match(
+      await page.getByTestId('status-isolated').innerText(),
+      /Cross-origin isolated: yes/
+    );
+    assert.match(
+      await page.getByTestId('status-gpu').innerText(),
+      /WebGPU: (software fallback|yes)/
+    );
     await page.getByTestId('status-storage').waitFor();
     await page.close();
   });
 
   it('opens a sample, profiles it, and finds it again after a reload', async () => {
+    const otherTab = await openApp(session, server);
     const page = await openApp(session, server);
     await page.getByTestId(`sample-${penguins.id}`).click();
     await waitForDataset(page, penguins.name);
+    await otherTab.getByTestId('dataset-row').getByRole('button', { name: penguins.name }).waitFor();
+    await otherTab.close();
     const cards = page.getByTestId('column-card');
     assert.equal(await cards.count(), Math.min(24, penguins.columns));
     const target = page.getByRole('article', { name: `Column ${penguins.target}` });
@@ -88,7 +107,8 @@ describe('Data stage in Chromium', () => {
       dialogs++;
       void d.dismiss();
     });
-    const csv = 'id,label,score\n1,<img src=x onerror=alert(1)>,0.5\n2,plain,oops\n3,"quoted, comma",1e309\n4,x,2.5\n';
+    const csv =
+      'id,label,score\n1,<img src=x onerror=alert(1)>,0.5\n2,plain,oops\n3,"quoted, comma",1e309\n4,x,2.5\n';
     await page.getByTestId('file-input').setInputFiles(csvFile('hostile.csv', csv));
     await waitForDataset(page, 'hostile');
 
@@ -139,8 +159,11 @@ describe('Data stage in Chromium', () => {
   it('keeps no half dataset when the tab closes during a save', async () => {
     const page = await openApp(session, server);
     const lines = ['x,y,z,w,v'];
-    for (let i = 0; i < 400_000; i++) lines.push(`${i},${i * 0.5},${(i * 7) % 13},k${i % 29},${i % 3}`);
-    await page.getByTestId('file-input').setInputFiles(csvFile('interrupted.csv', lines.join('\n')));
+    for (let i = 0; i < 400_000; i++)
+      lines.push(`${i},${i * 0.5},${(i * 7) % 13},k${i % 29},${i % 3}`);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles(csvFile('interrupted.csv', lines.join('\n')));
     await page.getByText(/Saving to this browser|Profiling columns/).waitFor({ timeout: 60_000 });
     await page.close({ runBeforeUnload: false });
 
@@ -159,15 +182,10 @@ describe('Data stage in Chromium', () => {
 
   it('works with the network gone after the first visit', async () => {
     const page = await openApp(session, server);
-    await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
-      }
-      return registration.active?.state;
-    });
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await page.reload();
     await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true);
     await server.close();
     await session.context.setOffline(true);
     try {

@@ -33,7 +33,10 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatDate(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
 }
 
 export function formatTimestamp(ms: number): string {

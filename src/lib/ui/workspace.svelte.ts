@@ -3,12 +3,7 @@ import type { ColumnType, LatheErrorData } from '$lib/core/data/types';
 import type { IngestRequest, JobProgress } from '$lib/core/protocol';
 import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
 import { exportDatasetCsv } from '$lib/jobs/export';
-import {
-  openStore,
-  type DatasetRecord,
-  type Store,
-  type UnreadableDataset
-} from '$lib/store';
+import { openStore, type DatasetRecord, type Store, type UnreadableDataset } from '$lib/store';
 
 export interface SampleEntry {
   id: string;
@@ -71,12 +66,10 @@ class Workspace {
   }
 
   private openStore(): Promise<Store> {
-    if (!this.store) {
-      this.store = openStore().then((store) => {
-        store.onChange(() => this.refresh());
-        return store;
-      });
-    }
+    this.store ??= openStore().then((store) => {
+      store.onChange(() => this.refresh());
+      return store;
+    });
     return this.store;
   }
 
@@ -146,7 +139,11 @@ class Workspace {
   }
 
   importFile(file: File, columnTypes?: Record<string, ColumnType>, name?: string) {
-    this.run(`Importing ${file.name}`, { input: { kind: 'file', file, fileName: file.name }, columnTypes, name }, file);
+    this.run(
+      `Importing ${file.name}`,
+      { input: { kind: 'file', file, fileName: file.name }, columnTypes, name },
+      file
+    );
   }
 
   importUrl(url: string, columnTypes?: Record<string, ColumnType>, name?: string) {
@@ -170,7 +167,11 @@ class Workspace {
    * Re-reads a dataset's source with column types forced. Returns false when the original file
    * is needed and was not picked in this session.
    */
-  reimport(record: DatasetRecord, columnTypes: Record<string, ColumnType>, samples: SampleEntry[]): boolean {
+  reimport(
+    record: DatasetRecord,
+    columnTypes: Record<string, ColumnType>,
+    samples: SampleEntry[]
+  ): boolean {
     const source = record.source;
     if (source.kind === 'url') {
       this.importUrl(source.url, columnTypes, record.name);
@@ -213,7 +214,10 @@ class Workspace {
   async exportArrow(record: DatasetRecord) {
     const store = await this.openStore();
     const bytes = await store.loadDatasetBytes(record.id);
-    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/vnd.apache.arrow.file' }), `${safeFileName(record.name)}.arrow`);
+    downloadBlob(
+      new Blob([bytes as BlobPart], { type: 'application/vnd.apache.arrow.file' }),
+      `${safeFileName(record.name)}.arrow`
+    );
   }
 
   async exportCsv(record: DatasetRecord) {
