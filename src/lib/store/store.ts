@@ -1,0 +1,342 @@
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import {
+  LatheError,
+  type ColumnSchema,
+  type DatasetProfile,
+  type IngestReport
+} from '../core/data/types';
+import { sha256Hex } from '../core/hash';
+import {
+  parseDatasetRecord,
+  type DatasetRecord,
+  type DatasetSource,
+  type UnreadableDataset
+} from './records';
+
+export interface DatasetMeta {
+  name: string;
+  source: DatasetSource;
+  schema: ColumnSchema[];
+  rows: number;
+  profile: DatasetProfile;
+  report: IngestReport;
+}
+
+export interface Store {
+  /** Stores the bytes and their record atomically; the same bytes again return the saved record. */
+  saveDataset(ipc: Uint8Array, meta: DatasetMeta): Promise<DatasetRecord>;
+  /** Newest first; records that fail validation are listed as unreadable, after the others. */
+  listDatasets(): Promise<(DatasetRecord | UnreadableDataset)[]>;
+  /** The Arrow IPC bytes, checked against their SHA-256. */
+  loadDatasetBytes(id: string): Promise<Uint8Array>;
+  renameDataset(id: string, name: string): Promise<void>;
+  deleteDataset(id: string): Promise<void>;
+  estimate(): Promise<{ usage: number; quota: number } | null>;
+  /** Fires after any change to the store, from this tab or another; returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
+  close(): void;
+}
+
+export const STORE_DB_NAME = 'lathe';
+const DB_VERSION = 1;
+const CHANNEL = 'lathe-store';
+const LOCK = 'lathe-store';
+
+type StoredBytes = Blob | ArrayBuffer;
+
+interface LatheDB extends DBSchema {
+  /** Artifact bytes by SHA-256; shared by every artifact kind. */
+  blobs: { key: string; value: StoredBytes };
+  /** Untrusted until validated, hence `unknown`. */
+  datasets: { key: string; value: unknown };
+}
+
+export async function openStore(
+  options: { factory?: IDBFactory; name?: string } = {}
+): Promise<Store> {
+  const name = options.name ?? STORE_DB_NAME;
+  const request = (options.factory ?? indexedDB).open(name, DB_VERSION);
+  request.addEventListener('upgradeneeded', (event) => {
+    const database = wrap(request.result) as unknown as IDBPDatabase<LatheDB>;
+    if (event.oldVersion < 1) {
+      database.createObjectStore('blobs');
+      database.createObjectStore('datasets', { keyPath: 'id' });
+    }
+    // Version 2+ adds 'featureSets', 'models', … here, each keyed by hash, bytes in 'blobs'.
+  });
+  const db = (await wrap(request)) as unknown as IDBPDatabase<LatheDB>;
+  // Another tab is upgrading the schema: step aside rather than block it.
+  db.addEventListener('versionchange', () => db.close());
+  const useBlobs = supportsBlobs(db);
+  const listeners = new Set<() => void>();
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
+  const notifyLocal = () => listeners.forEach((listener) => listener());
+  if (channel) {
+    channel.onmessage = (event: MessageEvent) => {
+      if ((event.data as { db?: unknown } | null)?.db === name) notifyLocal();
+    };
+  }
+  const changed = () => {
+    channel?.postMessage({ db: name });
+    notifyLocal();
+  };
+
+  async function readRecord(id: string): Promise<DatasetRecord | undefined> {
+    const value = await db.get('datasets', id);
+    if (value === undefined) return undefined;
+    const parsed = parseDatasetRecord(value);
+    if (!parsed.ok) {
+      throw new LatheError(
+        'CORRUPT_DATASET',
+        `The saved record of dataset ${id} is damaged (${parsed.reason}). Delete it and add the data again.`,
+        { id }
+      );
+    }
+    return parsed.record;
+  }
+
+  async function listDatasets(): Promise<(DatasetRecord | UnreadableDataset)[]> {
+    const tx = db.transaction('datasets');
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+    const records: DatasetRecord[] = [];
+    const unreadable: UnreadableDataset[] = [];
+    keys.forEach((key, i) => {
+      const parsed = parseDatasetRecord(values[i]);
+      if (parsed.ok) return records.push(parsed.record);
+      const named = values[i] as { name?: unknown } | null;
+      unreadable.push({
+        id: String(key),
+        unreadable: true,
+        reason: parsed.reason,
+        ...(typeof named?.name === 'string' ? { name: named.name } : {})
+      });
+    });
+    records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+    return [...records, ...unreadable];
+  }
+
+  async function quotaError(meta: DatasetMeta, bytes: number, cause: unknown): Promise<LatheError> {
+    const [usage, listed] = await Promise.all([
+      estimate(),
+      listDatasets().catch((): (DatasetRecord | UnreadableDataset)[] => [])
+    ]);
+    const saved = listed.filter((d): d is DatasetRecord => !('unreadable' in d));
+    const largest = saved.sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+    const used = usage
+      ? `This site uses ${formatBytes(usage.usage)} of the ${formatBytes(usage.quota)} the browser allows (${formatBytes(Math.max(0, usage.quota - usage.usage))} available).`
+      : `Saved datasets take ${formatBytes(saved.reduce((sum, d) => sum + d.bytes, 0))}.`;
+    const hint = largest.length
+      ? ` The largest saved datasets are ${largest.map((d) => `"${d.name}" (${formatBytes(d.bytes)})`).join(', ')}; delete some of them to make room.`
+      : ' Free space in the browser (or on the disk) and try again.';
+    return new LatheError(
+      'QUOTA_EXCEEDED',
+      `Not enough storage to save "${meta.name}" (${formatBytes(bytes)}). ${used}${hint} Everything saved before is unchanged.`,
+      {
+        needed: bytes,
+        usage: usage?.usage,
+        quota: usage?.quota,
+        largest: largest.map((d) => ({ id: d.id, name: d.name, bytes: d.bytes })),
+        cause: errorName(cause)
+      }
+    );
+  }
+
+  async function estimate() {
+    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+    if (!storage?.estimate) return null;
+    const { usage, quota } = await storage.estimate();
+    return usage === undefined || quota === undefined ? null : { usage, quota };
+  }
+
+  return {
+    async saveDataset(ipc, meta) {
+      const hash = await sha256Hex(ipc);
+      const bytes: StoredBytes = useBlobs
+        ? new Blob([ipc as Uint8Array<ArrayBuffer>])
+        : exactBuffer(ipc);
+      const record: DatasetRecord = {
+        id: hash,
+        hash,
+        name: meta.name,
+        source: meta.source,
+        schema: meta.schema,
+        rows: meta.rows,
+        bytes: ipc.byteLength,
+        profile: meta.profile,
+        report: meta.report,
+        createdAt: Date.now()
+      };
+      const valid = parseDatasetRecord(record);
+      if (!valid.ok) {
+        throw new LatheError('INVALID_DATASET', `Cannot save "${meta.name}": ${valid.reason}.`);
+      }
+      const saved = await withLock(async () => {
+        const existing = parseDatasetRecord(await db.get('datasets', hash));
+        if (existing.ok) return existing.record;
+        const tx = db.transaction(['blobs', 'datasets'], 'readwrite');
+        const pending: Promise<unknown>[] = [];
+        let thrown: unknown;
+        try {
+          pending.push(tx.objectStore('blobs').put(bytes, hash));
+          pending.push(tx.objectStore('datasets').put(record));
+        } catch (error) {
+          thrown = error;
+          abortQuietly(tx);
+        }
+        const results = await Promise.allSettled([...pending, tx.done]);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (!failed && thrown === undefined) return record;
+        const cause = thrown ?? tx.error ?? failed?.reason;
+        if (isQuotaError(cause) || isQuotaError(failed?.reason)) {
+          throw await quotaError(meta, ipc.byteLength, cause);
+        }
+        throw new LatheError(
+          'STORE_WRITE_FAILED',
+          `Could not save "${meta.name}": ${errorMessage(cause)}. Nothing was saved.`,
+          {
+            cause: errorName(cause)
+          }
+        );
+      });
+      if (saved === record) changed();
+      return saved;
+    },
+
+    listDatasets,
+
+    async loadDatasetBytes(id) {
+      const record = await readRecord(id);
+      if (!record) {
+        throw new LatheError('DATASET_NOT_FOUND', `There is no saved dataset ${id}.`, { id });
+      }
+      const stored: unknown = await db.get('blobs', id);
+      const bytes =
+        stored instanceof Blob
+          ? new Uint8Array(await stored.arrayBuffer())
+          : stored instanceof ArrayBuffer
+            ? new Uint8Array(stored)
+            : null;
+      if (!bytes || (await sha256Hex(bytes)) !== record.hash) {
+        throw new LatheError(
+          'CORRUPT_DATASET',
+          `The saved bytes of "${record.name}" are missing or do not match their checksum: the browser's storage is damaged. Delete the dataset and add the data again.`,
+          { id }
+        );
+      }
+      return bytes;
+    },
+
+    async renameDataset(id, newName) {
+      const trimmed = newName.trim();
+      if (!trimmed) throw new LatheError('INVALID_NAME', 'A dataset name cannot be empty.');
+      await withLock(async () => {
+        const record = await readRecord(id);
+        if (!record)
+          throw new LatheError('DATASET_NOT_FOUND', `There is no saved dataset ${id}.`, { id });
+        await db.put('datasets', { ...record, name: trimmed });
+      });
+      changed();
+    },
+
+    async deleteDataset(id) {
+      await withLock(async () => {
+        const tx = db.transaction(['blobs', 'datasets'], 'readwrite');
+        await Promise.all([
+          tx.objectStore('datasets').delete(id),
+          tx.objectStore('blobs').delete(id),
+          tx.done
+        ]);
+      });
+      changed();
+    },
+
+    estimate,
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    close() {
+      listeners.clear();
+      channel?.close();
+      db.close();
+    }
+  };
+}
+
+/**
+ * Chromium and Firefox keep Blobs in IndexedDB out of the JS heap (and Chromium reads them back
+ * fastest that way); where a Blob cannot be cloned into IndexedDB (older WebKit, some test fakes)
+ * the bytes are stored as an ArrayBuffer. Probed with a put in a transaction that is then
+ * aborted, so the probe writes nothing.
+ */
+function supportsBlobs(db: IDBPDatabase<LatheDB>): boolean {
+  if (typeof Blob !== 'function') return false;
+  const tx = db.transaction('blobs', 'readwrite');
+  let ok = true;
+  try {
+    tx.store.put(new Blob([new Uint8Array([1])]), '').catch(() => {});
+  } catch {
+    ok = false;
+  }
+  tx.done.catch(() => {});
+  abortQuietly(tx);
+  return ok;
+}
+
+function abortQuietly(tx: { abort(): void }) {
+  try {
+    tx.abort();
+  } catch {
+    // already finished or aborted
+  }
+}
+
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+    ? bytes.buffer
+    : (bytes.slice().buffer as ArrayBuffer);
+}
+
+const localQueues = new Map<string, Promise<unknown>>();
+
+/** Web Locks across tabs and workers where available; otherwise a queue within this realm. */
+function withLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (locks?.request) return locks.request(LOCK, task) as Promise<T>;
+  const previous = localQueues.get(LOCK) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  localQueues.set(
+    LOCK,
+    run.catch(() => {})
+  );
+  return run;
+}
+
+function isQuotaError(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
+}
+
+function errorName(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'name' in error ? String(error.name) : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error || error instanceof DOMException ? error.message : String(error);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
