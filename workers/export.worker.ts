@@ -12,7 +12,10 @@ const api = {
       const store = await openStore();
       try {
         const table = tableFromIPC(await store.loadDatasetBytes(id));
-        return { ok: true, value: new Blob(tableToCsv(table) as BlobPart[], { type: 'text/csv' }) };
+        return {
+          ok: true,
+          value: new Blob([...tableToCsv(table)] as BlobPart[], { type: 'text/csv' })
+        };
       } finally {
         store.close();
       }

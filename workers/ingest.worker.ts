@@ -20,7 +20,12 @@ export interface IngestResult {
 
 function baseName(fileName: string): string {
   const last = fileName.split(/[\\/]/).pop() ?? fileName;
-  return last.replace(/(\.(csv|tsv|txt|json|ndjson|jsonl|arrow|feather|ipc|arrows|parquet))?(\.gz)?$/i, '') || last;
+  return (
+    last.replace(
+      /(\.(csv|tsv|txt|json|ndjson|jsonl|arrow|feather|ipc|arrows|parquet))?(\.gz)?$/i,
+      ''
+    ) || last
+  );
 }
 
 function fileNameOfUrl(url: string): string {
@@ -47,7 +52,12 @@ async function resolveSource(
     case 'url': {
       const blob = await downloadWithProgress(input.url, report);
       const fileName = fileNameOfUrl(input.url);
-      return { blob, fileName, source: { kind: 'url', url: input.url }, defaultName: baseName(fileName) };
+      return {
+        blob,
+        fileName,
+        source: { kind: 'url', url: input.url },
+        defaultName: baseName(fileName)
+      };
     }
     case 'sample': {
       const blob = await downloadWithProgress(input.url, report);
@@ -68,7 +78,10 @@ const api = {
   ): Promise<JobOutcome<IngestResult>> {
     try {
       const request: IngestRequest = parseIngestRequest(message);
-      const { blob, fileName, source, defaultName } = await resolveSource(request.input, onProgress);
+      const { blob, fileName, source, defaultName } = await resolveSource(
+        request.input,
+        onProgress
+      );
       const { table, report } = await ingest(
         blob,
         { fileName, columnTypes: request.columnTypes },
@@ -84,7 +97,14 @@ const api = {
       );
       const rows = table.numRows;
       const status = (phase: JobProgress['phase']) =>
-        onProgress({ phase, fraction: null, bytesDone: blob.size, bytesTotal: blob.size, rows, rowsPerSecond: 0 });
+        onProgress({
+          phase,
+          fraction: null,
+          bytesDone: blob.size,
+          bytesTotal: blob.size,
+          rows,
+          rowsPerSecond: 0
+        });
       status('profile');
       const profile = profileTable(table);
       status('save');

@@ -4,6 +4,10 @@ import { LatheError, toErrorData } from '../../src/lib/core/data/types';
 describe('LatheError', () => {
   it('crosses worker boundaries as plain data', () => {
     const data = toErrorData(new LatheError('EMPTY_FILE', 'empty', { file: 'a.csv' }));
-    expect(structuredClone(data)).toEqual({ code: 'EMPTY_FILE', message: 'empty', details: { file: 'a.csv' } });
+    expect(structuredClone(data)).toEqual({
+      code: 'EMPTY_FILE',
+      message: 'empty',
+      details: { file: 'a.csv' }
+    });
   });
 });

@@ -11,7 +11,10 @@ export async function exportDatasetCsv(id: string): Promise<JobOutcome<Blob>> {
   try {
     return await wrap<ExportWorkerApi>(worker).csv(id);
   } catch (error) {
-    return { ok: false, error: { code: 'WORKER_FAILED', message: `CSV export failed: ${String(error)}` } };
+    return {
+      ok: false,
+      error: { code: 'WORKER_FAILED', message: `CSV export failed: ${String(error)}` }
+    };
   } finally {
     worker.terminate();
   }

@@ -15,7 +15,10 @@ export interface Job<T> {
  * Each ingest runs in its own worker. Cancelling terminates that worker: the store writes a
  * dataset in a single IndexedDB transaction, so a terminated job leaves nothing half-saved.
  */
-export function startIngest(request: IngestRequest, onProgress: (p: JobProgress) => void): Job<IngestResult> {
+export function startIngest(
+  request: IngestRequest,
+  onProgress: (p: JobProgress) => void
+): Job<IngestResult> {
   const worker = new Worker(new URL('../../../workers/ingest.worker.ts', import.meta.url), {
     type: 'module',
     name: 'lathe-ingest'
@@ -36,18 +39,19 @@ export function startIngest(request: IngestRequest, onProgress: (p: JobProgress)
   });
   const run = remote
     .run(request, proxy(onProgress))
-    .catch(
-      (error: unknown): JobOutcome<IngestResult> => ({
-        ok: false,
-        error: new LatheError('WORKER_FAILED', String(error)).toData()
-      })
-    );
+    .catch((error: unknown): JobOutcome<IngestResult> => ({
+      ok: false,
+      error: new LatheError('WORKER_FAILED', String(error)).toData()
+    }));
   const result = Promise.race([run, cancelled, crashed]).finally(() => worker.terminate());
   return {
     result,
     cancel() {
       worker.terminate();
-      settle({ ok: false, error: { code: 'CANCELLED', message: 'Import cancelled. Nothing was saved.' } });
+      settle({
+        ok: false,
+        error: { code: 'CANCELLED', message: 'Import cancelled. Nothing was saved.' }
+      });
     }
   };
 }
