@@ -14,7 +14,12 @@ export default ts.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
     languageOptions: {
-      parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig
+      }
     }
   },
   {
@@ -23,7 +28,10 @@ export default ts.config(
       'no-implied-eval': 'error',
       'no-new-func': 'error',
       'svelte/no-at-html-tags': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ]
     }
   },
   {
@@ -31,7 +39,19 @@ export default ts.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['$lib/store/*', '$lib/jobs/*', '$lib/ui/*', 'svelte', 'svelte/*', 'idb', '**/store/**', '**/ui/**', '**/jobs/**'] }
+        {
+          patterns: [
+            '$lib/store/*',
+            '$lib/jobs/*',
+            '$lib/ui/*',
+            'svelte',
+            'svelte/*',
+            'idb',
+            '**/store/**',
+            '**/ui/**',
+            '**/jobs/**'
+          ]
+        }
       ],
       'no-restricted-globals': ['error', 'document', 'window', 'indexedDB', 'localStorage']
     }
