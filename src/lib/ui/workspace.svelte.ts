@@ -95,6 +95,7 @@ class Workspace {
     this.table = null;
     this.tableError = null;
     if (!id) return;
+    this.revealSelected();
     try {
       const store = await this.openStore();
       const [bytes, arrow] = await Promise.all([
@@ -135,6 +136,16 @@ class Workspace {
       const arrow = await import('apache-arrow');
       this.table = arrow.tableFromIPC(ipc);
       this.tableError = null;
+      this.revealSelected();
+    });
+  }
+
+  /** Brings the opened dataset into view and moves focus to it, so the result is not missed. */
+  private revealSelected() {
+    requestAnimationFrame(() => {
+      const heading = document.getElementById('dataset-title');
+      heading?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      heading?.focus({ preventScroll: true });
     });
   }
 
