@@ -5,6 +5,7 @@ import {
   type DatasetProfile,
   type IngestReport
 } from '../core/data/types';
+import { formatBytes } from '../core/format';
 import { sha256Hex } from '../core/hash';
 import {
   parseDatasetRecord,
@@ -327,16 +328,4 @@ function errorName(error: unknown): string | undefined {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error || error instanceof DOMException ? error.message : String(error);
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
