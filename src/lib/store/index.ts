@@ -1,2 +1,9 @@
 export { openStore, type DatasetMeta, type Store } from './store';
 export type { DatasetRecord, DatasetSource, UnreadableDataset } from './records';
+export {
+  SPLIT_NAMES,
+  type FeatureSetRecord,
+  type SplitName,
+  type StoredSplit,
+  type UnreadableFeatureSet
+} from './featuresets';

@@ -1,4 +1,4 @@
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import {
   LatheError,
   type ColumnSchema,
@@ -13,6 +13,13 @@ import {
   type DatasetSource,
   type UnreadableDataset
 } from './records';
+import {
+  parseFeatureSetRecord,
+  SPLIT_NAMES,
+  type FeatureSetRecord,
+  type SplitName,
+  type UnreadableFeatureSet
+} from './featuresets';
 
 export interface DatasetMeta {
   name: string;
@@ -32,6 +39,17 @@ export interface Store {
   loadDatasetBytes(id: string): Promise<Uint8Array>;
   renameDataset(id: string, name: string): Promise<void>;
   deleteDataset(id: string): Promise<void>;
+  /** Stores the three split tables and the record atomically (ids are derivation keys). */
+  saveFeatureSet(
+    splits: Record<SplitName, { ipc: Uint8Array; rows: number }>,
+    meta: Omit<FeatureSetRecord, 'splits' | 'createdAt'>
+  ): Promise<FeatureSetRecord>;
+  /** The feature set derived under this key, if one was saved and is readable. */
+  findFeatureSet(id: string): Promise<FeatureSetRecord | null>;
+  listFeatureSets(): Promise<(FeatureSetRecord | UnreadableFeatureSet)[]>;
+  loadFeatureSplit(id: string, split: SplitName): Promise<Uint8Array>;
+  renameFeatureSet(id: string, name: string): Promise<void>;
+  deleteFeatureSet(id: string): Promise<void>;
   estimate(): Promise<{ usage: number; quota: number } | null>;
   /** Fires after any change to the store, from this tab or another; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
@@ -39,7 +57,7 @@ export interface Store {
 }
 
 export const STORE_DB_NAME = 'lathe';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const CHANNEL = 'lathe-store';
 const LOCK = 'lathe-store';
 
@@ -50,6 +68,7 @@ interface LatheDB extends DBSchema {
   blobs: { key: string; value: StoredBytes };
   /** Untrusted until validated, hence `unknown`. */
   datasets: { key: string; value: unknown };
+  featureSets: { key: string; value: unknown };
 }
 
 export async function openStore(
@@ -63,7 +82,8 @@ export async function openStore(
       database.createObjectStore('blobs');
       database.createObjectStore('datasets', { keyPath: 'id' });
     }
-    // Version 2+ adds 'featureSets', 'models', … here, each keyed by hash, bytes in 'blobs'.
+    if (event.oldVersion < 2) database.createObjectStore('featureSets', { keyPath: 'id' });
+    // Later versions add 'models', … here, each keyed by hash, bytes in 'blobs'.
   });
   const db = (await wrap(request)) as unknown as IDBPDatabase<LatheDB>;
   // Another tab is upgrading the schema: step aside rather than block it.
@@ -96,6 +116,72 @@ export async function openStore(
     return parsed.record;
   }
 
+  async function readVerifiedBlob(hash: string, what: string, remedy: string): Promise<Uint8Array> {
+    const stored: unknown = await db.get('blobs', hash);
+    const bytes =
+      stored instanceof Blob
+        ? new Uint8Array(await stored.arrayBuffer())
+        : stored instanceof ArrayBuffer
+          ? new Uint8Array(stored)
+          : null;
+    if (!bytes || (await sha256Hex(bytes)) !== hash) {
+      throw new LatheError(
+        'CORRUPT_DATASET',
+        `The saved bytes of ${what} are missing or do not match their checksum: the browser's storage is damaged. ${remedy}`,
+        { hash }
+      );
+    }
+    return bytes;
+  }
+
+  /** One readwrite transaction over `stores`: all of `writes` land, or none does. */
+  async function writeAtomically(
+    stores: ('blobs' | 'datasets' | 'featureSets')[],
+    writes: (
+      tx: IDBPTransaction<LatheDB, typeof stores, 'readwrite'>,
+      track: (request: Promise<unknown>) => void
+    ) => void,
+    what: string,
+    bytes: number
+  ): Promise<void> {
+    const tx = db.transaction(stores, 'readwrite');
+    const pending: Promise<unknown>[] = [];
+    let thrown: unknown;
+    try {
+      // Tracked one by one: a put that throws must not leave earlier requests unobserved.
+      writes(tx, (request) => pending.push(request));
+    } catch (error) {
+      thrown = error;
+      abortQuietly(tx);
+    }
+    const results = await Promise.allSettled([...pending, tx.done]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed && thrown === undefined) return;
+    const cause = thrown ?? tx.error ?? failed?.reason;
+    if (isQuotaError(cause) || isQuotaError(failed?.reason)) {
+      throw await quotaError(what, bytes, cause);
+    }
+    throw new LatheError(
+      'STORE_WRITE_FAILED',
+      `Could not save "${what}": ${errorMessage(cause)}. Nothing was saved.`,
+      { cause: errorName(cause) }
+    );
+  }
+
+  async function readFeatureSet(id: string): Promise<FeatureSetRecord | null> {
+    const value = await db.get('featureSets', id);
+    if (value === undefined) return null;
+    const parsed = parseFeatureSetRecord(value);
+    if (!parsed.ok) {
+      throw new LatheError(
+        'CORRUPT_FEATURE_SET',
+        `The saved record of feature set ${id} is damaged (${parsed.reason}). Delete it and run the pipeline again.`,
+        { id }
+      );
+    }
+    return parsed.record;
+  }
+
   async function listDatasets(): Promise<(DatasetRecord | UnreadableDataset)[]> {
     const tx = db.transaction('datasets');
     const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
@@ -116,7 +202,7 @@ export async function openStore(
     return [...records, ...unreadable];
   }
 
-  async function quotaError(meta: DatasetMeta, bytes: number, cause: unknown): Promise<LatheError> {
+  async function quotaError(what: string, bytes: number, cause: unknown): Promise<LatheError> {
     const [usage, listed] = await Promise.all([
       estimate(),
       listDatasets().catch((): (DatasetRecord | UnreadableDataset)[] => [])
@@ -131,7 +217,7 @@ export async function openStore(
       : ' Free space in the browser (or on the disk) and try again.';
     return new LatheError(
       'QUOTA_EXCEEDED',
-      `Not enough storage to save "${meta.name}" (${formatBytes(bytes)}). ${used}${hint} Everything saved before is unchanged.`,
+      `Not enough storage to save "${what}" (${formatBytes(bytes)}). ${used}${hint} Everything saved before is unchanged.`,
       {
         needed: bytes,
         usage: usage?.usage,
@@ -174,30 +260,16 @@ export async function openStore(
       const saved = await withLock(async () => {
         const existing = parseDatasetRecord(await db.get('datasets', hash));
         if (existing.ok) return existing.record;
-        const tx = db.transaction(['blobs', 'datasets'], 'readwrite');
-        const pending: Promise<unknown>[] = [];
-        let thrown: unknown;
-        try {
-          pending.push(tx.objectStore('blobs').put(bytes, hash));
-          pending.push(tx.objectStore('datasets').put(record));
-        } catch (error) {
-          thrown = error;
-          abortQuietly(tx);
-        }
-        const results = await Promise.allSettled([...pending, tx.done]);
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (!failed && thrown === undefined) return record;
-        const cause = thrown ?? tx.error ?? failed?.reason;
-        if (isQuotaError(cause) || isQuotaError(failed?.reason)) {
-          throw await quotaError(meta, ipc.byteLength, cause);
-        }
-        throw new LatheError(
-          'STORE_WRITE_FAILED',
-          `Could not save "${meta.name}": ${errorMessage(cause)}. Nothing was saved.`,
-          {
-            cause: errorName(cause)
-          }
+        await writeAtomically(
+          ['blobs', 'datasets'],
+          (tx, track) => {
+            track(tx.objectStore('blobs').put(bytes, hash));
+            track(tx.objectStore('datasets').put(record));
+          },
+          meta.name,
+          ipc.byteLength
         );
+        return record;
       });
       if (saved === record) changed();
       return saved;
@@ -210,21 +282,11 @@ export async function openStore(
       if (!record) {
         throw new LatheError('DATASET_NOT_FOUND', `There is no saved dataset ${id}.`, { id });
       }
-      const stored: unknown = await db.get('blobs', id);
-      const bytes =
-        stored instanceof Blob
-          ? new Uint8Array(await stored.arrayBuffer())
-          : stored instanceof ArrayBuffer
-            ? new Uint8Array(stored)
-            : null;
-      if (!bytes || (await sha256Hex(bytes)) !== record.hash) {
-        throw new LatheError(
-          'CORRUPT_DATASET',
-          `The saved bytes of "${record.name}" are missing or do not match their checksum: the browser's storage is damaged. Delete the dataset and add the data again.`,
-          { id }
-        );
-      }
-      return bytes;
+      return readVerifiedBlob(
+        record.hash,
+        `"${record.name}"`,
+        'Delete the dataset and add the data again.'
+      );
     },
 
     async renameDataset(id, newName) {
@@ -241,10 +303,143 @@ export async function openStore(
 
     async deleteDataset(id) {
       await withLock(async () => {
-        const tx = db.transaction(['blobs', 'datasets'], 'readwrite');
+        const tx = db.transaction(['blobs', 'datasets', 'featureSets'], 'readwrite');
+        const sharedWithFeatureSet = (await tx.objectStore('featureSets').getAll()).some(
+          (value) => {
+            const parsed = parseFeatureSetRecord(value);
+            return parsed.ok && SPLIT_NAMES.some((n) => parsed.record.splits[n].hash === id);
+          }
+        );
         await Promise.all([
           tx.objectStore('datasets').delete(id),
-          tx.objectStore('blobs').delete(id),
+          sharedWithFeatureSet ? Promise.resolve() : tx.objectStore('blobs').delete(id),
+          tx.done
+        ]);
+      });
+      changed();
+    },
+
+    async saveFeatureSet(splits, meta) {
+      const stored = await Promise.all(
+        SPLIT_NAMES.map(async (name) => {
+          const { ipc, rows } = splits[name];
+          const hash = await sha256Hex(ipc);
+          const bytes: StoredBytes = useBlobs
+            ? new Blob([ipc as Uint8Array<ArrayBuffer>])
+            : exactBuffer(ipc);
+          return { name, hash, bytes, size: ipc.byteLength, rows };
+        })
+      );
+      const record: FeatureSetRecord = {
+        ...meta,
+        splits: {
+          train: { hash: stored[0].hash, rows: stored[0].rows, bytes: stored[0].size },
+          validation: { hash: stored[1].hash, rows: stored[1].rows, bytes: stored[1].size },
+          test: { hash: stored[2].hash, rows: stored[2].rows, bytes: stored[2].size }
+        },
+        createdAt: Date.now()
+      };
+      const valid = parseFeatureSetRecord(record);
+      if (!valid.ok) {
+        throw new LatheError('INVALID_FEATURE_SET', `Cannot save "${meta.name}": ${valid.reason}.`);
+      }
+      const total = stored.reduce((sum, s) => sum + s.size, 0);
+      const saved = await withLock(async () => {
+        const existing = parseFeatureSetRecord(await db.get('featureSets', record.id));
+        if (existing.ok) return existing.record;
+        await writeAtomically(
+          ['blobs', 'featureSets'],
+          (tx, track) => {
+            for (const s of stored) track(tx.objectStore('blobs').put(s.bytes, s.hash));
+            track(tx.objectStore('featureSets').put(record));
+          },
+          meta.name,
+          total
+        );
+        return record;
+      });
+      if (saved === record) changed();
+      return saved;
+    },
+
+    async findFeatureSet(id) {
+      try {
+        return await readFeatureSet(id);
+      } catch {
+        return null;
+      }
+    },
+
+    async listFeatureSets() {
+      const values = await db.getAll('featureSets');
+      const records: FeatureSetRecord[] = [];
+      const unreadable: UnreadableFeatureSet[] = [];
+      for (const value of values) {
+        const parsed = parseFeatureSetRecord(value);
+        if (parsed.ok) {
+          records.push(parsed.record);
+          continue;
+        }
+        const raw = value as { id?: unknown; name?: unknown } | null;
+        unreadable.push({
+          id: String(raw?.id ?? '?'),
+          unreadable: true,
+          reason: parsed.reason,
+          ...(typeof raw?.name === 'string' ? { name: raw.name } : {})
+        });
+      }
+      records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+      return [...records, ...unreadable];
+    },
+
+    async loadFeatureSplit(id, split) {
+      const record = await readFeatureSet(id);
+      if (!record) {
+        throw new LatheError('FEATURE_SET_NOT_FOUND', `There is no saved feature set ${id}.`, {
+          id
+        });
+      }
+      return readVerifiedBlob(
+        record.splits[split].hash,
+        `the ${split} split of "${record.name}"`,
+        'Delete the feature set and run the pipeline again.'
+      );
+    },
+
+    async renameFeatureSet(id, newName) {
+      const trimmed = newName.trim();
+      if (!trimmed) throw new LatheError('INVALID_NAME', 'A feature set name cannot be empty.');
+      await withLock(async () => {
+        const record = await readFeatureSet(id);
+        if (!record) {
+          throw new LatheError('FEATURE_SET_NOT_FOUND', `There is no saved feature set ${id}.`, {
+            id
+          });
+        }
+        await db.put('featureSets', { ...record, name: trimmed });
+      });
+      changed();
+    },
+
+    async deleteFeatureSet(id) {
+      await withLock(async () => {
+        const tx = db.transaction(['blobs', 'featureSets', 'datasets'], 'readwrite');
+        const target = parseFeatureSetRecord(await tx.objectStore('featureSets').get(id));
+        const doomed = new Set(
+          target.ok ? SPLIT_NAMES.map((n) => target.record.splits[n].hash) : []
+        );
+        // Split blobs are content-addressed and may be shared with another artifact.
+        for (const other of await tx.objectStore('featureSets').getAll()) {
+          const parsed = parseFeatureSetRecord(other);
+          if (!parsed.ok || parsed.record.id === id) continue;
+          for (const n of SPLIT_NAMES) doomed.delete(parsed.record.splits[n].hash);
+        }
+        for (const hash of doomed) {
+          if ((await tx.objectStore('datasets').getKey(hash)) !== undefined) doomed.delete(hash);
+        }
+        await Promise.all([
+          tx.objectStore('featureSets').delete(id),
+          ...[...doomed].map((hash) => tx.objectStore('blobs').delete(hash)),
           tx.done
         ]);
       });
