@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Cross-origin isolation unlocks SharedArrayBuffer (WASM threads); `credentialless` still lets a
@@ -9,8 +10,22 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'credentialless'
 };
 
+// SvelteKit's dev and preview servers answer pages from their own middleware, before Vite's
+// `headers` option applies, so the isolation headers are set by this first middleware.
+const setIsolationHeaders: Connect.NextHandleFunction = (_req, res, next) => {
+  for (const [key, value] of Object.entries(isolationHeaders)) res.setHeader(key, value);
+  next();
+};
+
+const isolation: Plugin = {
+  name: 'lathe-isolation-headers',
+  configureServer: (server) => void server.middlewares.use(setIsolationHeaders),
+  configurePreviewServer: (server) => void server.middlewares.use(setIsolationHeaders)
+};
+
 export default defineConfig({
   plugins: [
+    isolation,
     sveltekit(),
     SvelteKitPWA({
       registerType: 'prompt',
@@ -25,8 +40,8 @@ export default defineConfig({
     })
   ],
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', headers: isolationHeaders },
-  preview: { host: '127.0.0.1', headers: isolationHeaders },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
   test: {
     projects: [
       {
