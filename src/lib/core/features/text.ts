@@ -1,0 +1,195 @@
+import * as v from 'valibot';
+import type { ColumnSchema, ColumnType } from '../data/types';
+import type { CategoryColumn, Frame, FrameColumn } from './frame';
+import type { StepContext, StepKind } from './step';
+import {
+  categoryColumn,
+  checkUniqueNames,
+  columnList,
+  comparePy,
+  integerIn,
+  numberIn,
+  replaceColumns,
+  schemaIndex,
+  stepError
+} from './stepkit';
+
+const TYPE = 'text';
+const ALLOWED: readonly ColumnType[] = ['text', 'categorical'];
+
+/**
+ * Turns a text column into one column per vocabulary token, named `<col>:<token>`, like
+ * CountVectorizer / TfidfVectorizer with their defaults:
+ * - tokens: the text lowercased, then every run of 2 or more word characters (letters, digits,
+ *   underscore) — sklearn's token_pattern (?u)\b\w\w+\b;
+ * - vocabulary: tokens whose document frequency is within [minDf, maxDf·documents], then the
+ *   `maxFeatures` with the highest total count in the training rows — ties by token in code
+ *   point order, which is what sklearn picks when its sort is stable (vocabularies of up to 16
+ *   candidates or no tie at the cut; numpy's quicksort may pick other tied tokens beyond that);
+ *   the kept tokens are sorted by code point like sklearn's vocabulary;
+ * - counts: how often each token occurs (integer); tfidf: count × idf with smooth idf
+ *   ln((1 + n) / (1 + df)) + 1, then each row scaled to unit Euclidean length (rows without any
+ *   vocabulary token stay all zeros) — TfidfVectorizer(norm='l2', smooth_idf=True,
+ *   sublinear_tf=False).
+ * Missing text is an empty document: all zeros, and it counts as a document in n.
+ * The columns replace the text column (after it with `keep`). An empty vocabulary gives no
+ * columns (sklearn refuses to fit). The output columns are known after `fit` only, so
+ * `outputSchema` leaves them out.
+ */
+const params = v.strictObject({
+  columns: columnList,
+  mode: v.optional(v.picklist(['tfidf', 'counts']), 'tfidf'),
+  maxFeatures: v.optional(integerIn(1, 10000), 100),
+  minDf: v.optional(integerIn(1, 2 ** 31 - 1), 1),
+  maxDf: v.optional(numberIn(0, 1), 1),
+  keep: v.optional(v.boolean(), false)
+});
+type Params = v.InferOutput<typeof params>;
+
+type ColumnState = {
+  column: string;
+  /** Tokens in output order (code point order). */
+  vocabulary: string[];
+  /** Training rows that contain each token. */
+  df: number[];
+  /** Total count of each token in the training rows. */
+  counts: number[];
+  /** tfidf only: ln((1 + n) / (1 + df)) + 1; empty for counts. */
+  idf: number[];
+  /** Training documents (rows). */
+  n: number;
+};
+type State = { columns: ColumnState[] };
+
+const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
+
+/** Token → count for one text. */
+function tokenize(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of text.toLowerCase().matchAll(TOKEN)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  return counts;
+}
+
+/** Rows per dictionary entry. */
+function rowsPerCode(col: CategoryColumn): Float64Array {
+  const out = new Float64Array(col.dictionary.length);
+  const codes = col.codes;
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) out[codes[i]]++;
+  return out;
+}
+
+function fitColumn(col: CategoryColumn, p: Params, ctx: StepContext): ColumnState {
+  const n = col.codes.length;
+  const rows = rowsPerCode(col);
+  const df = new Map<string, number>();
+  const tf = new Map<string, number>();
+  col.dictionary.forEach((text, c) => {
+    const r = rows[c];
+    if (r === 0) return;
+    for (const [t, k] of tokenize(text)) {
+      df.set(t, (df.get(t) ?? 0) + r);
+      tf.set(t, (tf.get(t) ?? 0) + k * r);
+    }
+  });
+  const high = p.maxDf * n;
+  if (high < p.minDf)
+    throw stepError(
+      ctx,
+      TYPE,
+      `maxDf × rows (${high}) is below minDf (${p.minDf}) for column "${col.name}": no token can qualify`,
+      { column: col.name },
+      'STEP_FAILED'
+    );
+  let tokens = [...df.keys()].filter((t) => {
+    const d = df.get(t) ?? 0;
+    return d >= p.minDf && d <= high;
+  });
+  if (tokens.length > p.maxFeatures) {
+    tokens.sort((a, b) => (tf.get(b) ?? 0) - (tf.get(a) ?? 0) || comparePy(a, b));
+    tokens = tokens.slice(0, p.maxFeatures);
+  }
+  tokens.sort(comparePy);
+  const dfs = tokens.map((t) => df.get(t) ?? 0);
+  return {
+    column: col.name,
+    vocabulary: tokens,
+    df: dfs,
+    counts: tokens.map((t) => tf.get(t) ?? 0),
+    idf: p.mode === 'tfidf' ? dfs.map((d) => Math.log((n + 1) / (d + 1)) + 1) : [],
+    n
+  };
+}
+
+function vectorize(col: CategoryColumn, s: ColumnState, p: Params): FrameColumn[] {
+  const where = new Map(s.vocabulary.map((t, j) => [t, j]));
+  // One sparse vector per dictionary entry: identical texts give identical rows.
+  const index: Int32Array[] = [];
+  const value: Float64Array[] = [];
+  for (const text of col.dictionary) {
+    const js: number[] = [];
+    const xs: number[] = [];
+    for (const [t, k] of tokenize(text)) {
+      const j = where.get(t);
+      if (j === undefined) continue;
+      js.push(j);
+      xs.push(p.mode === 'tfidf' ? k * s.idf[j] : k);
+    }
+    if (p.mode === 'tfidf' && xs.length) {
+      const order = js.map((_, i) => i).sort((a, b) => js[a] - js[b]);
+      let sq = 0;
+      for (const i of order) sq += xs[i] * xs[i];
+      const norm = Math.sqrt(sq);
+      for (let i = 0; i < xs.length; i++) xs[i] /= norm;
+    }
+    index.push(Int32Array.from(js));
+    value.push(Float64Array.from(xs));
+  }
+  const n = col.codes.length;
+  const outs = s.vocabulary.map(() => new Float64Array(n));
+  const codes = col.codes;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i];
+    if (c < 0) continue;
+    const js = index[c];
+    const xs = value[c];
+    for (let k = 0; k < js.length; k++) outs[js[k]][i] = xs[k];
+  }
+  const type = p.mode === 'tfidf' ? 'float' : 'integer';
+  return s.vocabulary.map((t, j) => ({
+    kind: 'number',
+    name: `${col.name}:${t}`,
+    type,
+    values: outs[j]
+  }));
+}
+
+export const textStep: StepKind<Params, State> = {
+  type: TYPE,
+  label: 'Text to token counts / TF-IDF',
+  params,
+  outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
+    const replacements = new Map<string, ColumnSchema[]>();
+    for (const name of p.columns) {
+      const c = input[schemaIndex(input, name, ctx, TYPE, ALLOWED)];
+      replacements.set(name, p.keep ? [c] : []);
+    }
+    return replaceColumns(input, replacements);
+  },
+  fit(train: Frame, p: Params, ctx: StepContext): State {
+    return {
+      columns: p.columns.map((name) =>
+        fitColumn(categoryColumn(train, name, ctx, TYPE, ALLOWED), p, ctx)
+      )
+    };
+  },
+  apply(frame: Frame, p: Params, state: State, ctx: StepContext): Frame {
+    const replacements = new Map<string, FrameColumn[]>();
+    for (const s of state.columns) {
+      const col = categoryColumn(frame, s.column, ctx, TYPE, ALLOWED);
+      replacements.set(s.column, [...(p.keep ? [col] : []), ...vectorize(col, s, p)]);
+    }
+    const columns = replaceColumns(frame.columns, replacements);
+    checkUniqueNames(columns, ctx, TYPE);
+    return { rows: frame.rows, columns };
+  }
+};
