@@ -2,4 +2,7 @@
  * The pipeline stages in their order. A stage is listed in the navigation only once it works
  * end to end; the later ones join this list as they are built.
  */
-export const STAGES = [{ id: 'data', label: 'Data', href: '/' }] as const;
+export const STAGES = [
+  { id: 'data', label: 'Data', href: '/' },
+  { id: 'features', label: 'Features', href: '/features' }
+] as const;

@@ -3,7 +3,14 @@ import type { ColumnType, LatheErrorData } from '$lib/core/data/types';
 import type { IngestRequest, JobProgress } from '$lib/core/protocol';
 import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
 import { exportDatasetCsv } from '$lib/jobs/export';
-import { openStore, type DatasetRecord, type Store, type UnreadableDataset } from '$lib/store';
+import {
+  openStore,
+  type DatasetRecord,
+  type FeatureSetRecord,
+  type Store,
+  type UnreadableDataset,
+  type UnreadableFeatureSet
+} from '$lib/store';
 
 export interface SampleEntry {
   id: string;
@@ -48,6 +55,7 @@ function safeFileName(name: string): string {
 
 class Workspace {
   datasets = $state<DatasetEntry[]>([]);
+  featureSets = $state<(FeatureSetRecord | UnreadableFeatureSet)[]>([]);
   loaded = $state(false);
   selectedId = $state<string | null>(null);
   table = $state.raw<Table | null>(null);
@@ -56,9 +64,25 @@ class Workspace {
   error = $state<LatheErrorData | null>(null);
   notice = $state('');
   storageVersion = $state(0);
+  samples = $state<SampleEntry[]>([]);
+  samplesError = $state('');
+  private samplesLoaded: Promise<SampleEntry[]> | null = null;
   /** Files picked in this session, so a column type change can re-read them without asking. */
   private sessionFiles = new Map<string, File>();
   private store: Promise<Store> | null = null;
+
+  /** The bundled samples' index (precached by the service worker, so it works offline). */
+  loadSamples(): Promise<SampleEntry[]> {
+    this.samplesLoaded ??= fetch('/samples/index.json')
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((list: SampleEntry[]) => (this.samples = list))
+      .catch((error: unknown) => {
+        this.samplesError = `The bundled samples could not be listed (${String(error)}).`;
+        this.samplesLoaded = null;
+        return [];
+      });
+    return this.samplesLoaded;
+  }
 
   get selected(): DatasetRecord | null {
     const entry = this.datasets.find((d) => d.id === this.selectedId);
@@ -76,7 +100,10 @@ class Workspace {
   async refresh() {
     try {
       const store = await this.openStore();
-      this.datasets = await store.listDatasets();
+      [this.datasets, this.featureSets] = await Promise.all([
+        store.listDatasets(),
+        store.listFeatureSets()
+      ]);
       this.error = this.error?.code === 'STORE_UNAVAILABLE' ? null : this.error;
     } catch (error) {
       this.error = {
@@ -113,7 +140,7 @@ class Workspace {
     }
   }
 
-  private run(label: string, request: IngestRequest, file?: File) {
+  private run(label: string, request: IngestRequest, file?: File): Promise<DatasetRecord | null> {
     this.job?.cancel();
     this.error = null;
     this.notice = '';
@@ -122,12 +149,12 @@ class Workspace {
     });
     this.job = { label, progress: null, startedAt: performance.now(), cancel: () => job.cancel() };
     const current = this.job;
-    job.result.then(async (outcome) => {
+    return job.result.then(async (outcome) => {
       if (this.job === current) this.job = null;
       if (!outcome.ok) {
         if (outcome.error.code === 'CANCELLED') this.notice = outcome.error.message;
         else this.error = outcome.error;
-        return;
+        return null;
       }
       const { record, ipc } = outcome.value;
       if (file) this.sessionFiles.set(record.id, file);
@@ -137,6 +164,7 @@ class Workspace {
       this.table = arrow.tableFromIPC(ipc);
       this.tableError = null;
       this.revealSelected();
+      return record;
     });
   }
 
@@ -144,13 +172,14 @@ class Workspace {
   private revealSelected() {
     requestAnimationFrame(() => {
       const heading = document.getElementById('dataset-title');
+      if (!heading) return;
       heading?.scrollIntoView({ block: 'start', behavior: 'smooth' });
       heading?.focus({ preventScroll: true });
     });
   }
 
   importFile(file: File, columnTypes?: Record<string, ColumnType>, name?: string) {
-    this.run(
+    return this.run(
       `Importing ${file.name}`,
       { input: { kind: 'file', file, fileName: file.name }, columnTypes, name },
       file
@@ -158,11 +187,11 @@ class Workspace {
   }
 
   importUrl(url: string, columnTypes?: Record<string, ColumnType>, name?: string) {
-    this.run(`Downloading ${url}`, { input: { kind: 'url', url }, columnTypes, name });
+    return this.run(`Downloading ${url}`, { input: { kind: 'url', url }, columnTypes, name });
   }
 
   importSample(sample: SampleEntry, columnTypes?: Record<string, ColumnType>) {
-    this.run(`Loading sample ${sample.name}`, {
+    return this.run(`Loading sample ${sample.name}`, {
       input: {
         kind: 'sample',
         url: new URL(`/samples/${sample.file}`, location.href).href,
@@ -219,6 +248,12 @@ class Workspace {
       this.tableError = null;
     }
     this.sessionFiles.delete(id);
+    await this.refresh();
+  }
+
+  async removeFeatureSet(id: string) {
+    const store = await this.openStore();
+    await store.deleteFeatureSet(id);
     await this.refresh();
   }
 

@@ -7,7 +7,17 @@ export interface NamedColumn {
   data: arrow.Data;
 }
 
-export function makeTable(columns: NamedColumn[], rows: number): arrow.Table {
+export function makeTable(named: NamedColumn[], rows: number): arrow.Table {
+  // arrow-js numbers dictionaries from a process-wide counter and writes the id into the IPC
+  // bytes; the column's position makes the same data hash the same in every session.
+  const columns = named.map((c, index) =>
+    arrow.DataType.isDictionary(c.data.type)
+      ? {
+          ...c,
+          data: c.data.clone(new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32(), index))
+        }
+      : c
+  );
   const fields = columns.map(
     (c) => new arrow.Field(c.name, c.data.type, true, new Map([[TYPE_METADATA_KEY, c.type]]))
   );

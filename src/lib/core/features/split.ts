@@ -1,0 +1,194 @@
+import { LatheError } from '../data/types';
+
+export type SplitName = 'train' | 'validation' | 'test';
+export const SPLIT_NAMES: readonly SplitName[] = ['train', 'validation', 'test'];
+
+export interface SplitFractions {
+  train: number;
+  validation: number;
+  test: number;
+}
+
+/** Row numbers of each split. Random and stratified splits list rows in ascending order. */
+export type SplitIndices = Record<SplitName, Int32Array>;
+
+/** splitmix32: spreads a seed (and nearby seeds) over the whole 32-bit state space. */
+function splitmix32(state: number): () => number {
+  return () => {
+    state = (state + 0x9e3779b9) | 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** sfc32 seeded through splitmix32: uniform floats in [0, 1), the same sequence on every engine. */
+export function createRng(seed: number): () => number {
+  const init = splitmix32(seed >>> 0);
+  let a = init();
+  let b = init();
+  let c = init();
+  let d = init();
+  const next = () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return next;
+}
+
+/** An independent seed for stream `n` of a seed (e.g. one per pipeline step). */
+export function deriveSeed(seed: number, n: number): number {
+  return splitmix32((seed ^ Math.imul(n + 1, 0x27d4eb2d)) >>> 0)();
+}
+
+export function shuffleInPlace(values: Int32Array, rng: () => number): Int32Array {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = values[i];
+    values[i] = values[j];
+    values[j] = t;
+  }
+  return values;
+}
+
+/** Rows per split: floors, then the remainder to the largest fractional parts (train first on ties). */
+export function splitCounts(n: number, f: SplitFractions): Record<SplitName, number> {
+  const exact = SPLIT_NAMES.map((s) => n * f[s]);
+  const counts = exact.map(Math.floor);
+  let left = n - counts[0] - counts[1] - counts[2];
+  const order = [0, 1, 2].sort((x, y) => exact[y] - counts[y] - (exact[x] - counts[x]) || x - y);
+  for (let k = 0; left > 0; k = (k + 1) % 3) {
+    if (f[SPLIT_NAMES[order[k]]] > 0) {
+      counts[order[k]]++;
+      left--;
+    }
+  }
+  return { train: counts[0], validation: counts[1], test: counts[2] };
+}
+
+function checkFractions(f: SplitFractions): void {
+  const ok =
+    SPLIT_NAMES.every((s) => Number.isFinite(f[s]) && f[s] >= 0 && f[s] <= 1) &&
+    f.train > 0 &&
+    Math.abs(f.train + f.validation + f.test - 1) < 1e-9;
+  if (!ok) {
+    throw new LatheError(
+      'SPEC_INVALID',
+      `Split fractions must be between 0 and 1, train above 0, summing to 1 (got ${f.train}, ${f.validation}, ${f.test}).`
+    );
+  }
+}
+
+function sortedCopy(values: Int32Array, from: number, to: number): Int32Array {
+  return values.slice(from, to).sort();
+}
+
+/** Shuffles `rows` (row numbers) with the seed and cuts them by the fractions. */
+export function randomSplit(rows: Int32Array, f: SplitFractions, seed: number): SplitIndices {
+  checkFractions(f);
+  const order = shuffleInPlace(rows.slice(), createRng(seed));
+  const c = splitCounts(order.length, f);
+  return {
+    train: sortedCopy(order, 0, c.train),
+    validation: sortedCopy(order, c.train, c.train + c.validation),
+    test: sortedCopy(order, c.train + c.validation, order.length)
+  };
+}
+
+/**
+ * Splits with each class in about the same proportion in every split. `labels[row]` is the class
+ * code of a row (>= 0). Totals are exactly those of a random split of the same rows; each class
+ * gets within one row of its share, and every class with at least 2 rows has a row in train.
+ */
+export function stratifiedSplit(
+  rows: Int32Array,
+  labels: Int32Array,
+  f: SplitFractions,
+  seed: number
+): SplitIndices {
+  checkFractions(f);
+  const n = rows.length;
+  const rng = createRng(seed);
+  let classes = 0;
+  for (let i = 0; i < n; i++) classes = Math.max(classes, labels[rows[i]] + 1);
+  // Rows grouped by class (classes in a random order, rows shuffled within each class).
+  const classOrder = shuffleInPlace(
+    Int32Array.from({ length: classes }, (_, k) => k),
+    rng
+  );
+  const rank = new Int32Array(classes);
+  for (let k = 0; k < classes; k++) rank[classOrder[k]] = k;
+  const start = new Int32Array(classes + 1);
+  for (let i = 0; i < n; i++) start[rank[labels[rows[i]]] + 1]++;
+  for (let k = 0; k < classes; k++) start[k + 1] += start[k];
+  const grouped = new Int32Array(n);
+  const fill = start.slice(0, classes);
+  for (let i = 0; i < n; i++) grouped[fill[rank[labels[rows[i]]]]++] = rows[i];
+  for (let k = 0; k < classes; k++) shuffleInPlace(grouped.subarray(start[k], start[k + 1]), rng);
+
+  // An evenly interleaved sequence of split labels: any run of m rows gets about m × fraction.
+  const c = splitCounts(n, f);
+  const want = [c.train, c.validation, c.test];
+  const given = [0, 0, 0];
+  const assign = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestDeficit = -Infinity;
+    for (let s = 0; s < 3; s++) {
+      if (given[s] >= want[s]) continue;
+      const deficit = ((i + 1) * want[s]) / n - given[s];
+      if (deficit > bestDeficit) {
+        bestDeficit = deficit;
+        best = s;
+      }
+    }
+    assign[i] = best;
+    given[best]++;
+  }
+
+  // A class of >= 2 rows with none in train swaps one row with a train row of the class that
+  // has the most train rows: totals stay exact.
+  const trainOf = new Int32Array(classes);
+  for (let k = 0; k < classes; k++) {
+    for (let i = start[k]; i < start[k + 1]; i++) if (assign[i] === 0) trainOf[k]++;
+  }
+  for (let k = 0; k < classes; k++) {
+    if (trainOf[k] > 0 || start[k + 1] - start[k] < 2) continue;
+    let donor = -1;
+    for (let j = 0; j < classes; j++) if (donor < 0 || trainOf[j] > trainOf[donor]) donor = j;
+    if (trainOf[donor] < 2) break;
+    let from = start[donor];
+    while (assign[from] !== 0) from++;
+    assign[from] = assign[start[k]];
+    assign[start[k]] = 0;
+    trainOf[donor]--;
+    trainOf[k]++;
+  }
+
+  const out = [new Int32Array(c.train), new Int32Array(c.validation), new Int32Array(c.test)];
+  const at = [0, 0, 0];
+  for (let i = 0; i < n; i++) out[assign[i]][at[assign[i]]++] = grouped[i];
+  return { train: out[0].sort(), validation: out[1].sort(), test: out[2].sort() };
+}
+
+/**
+ * Earliest rows to train, then validation, then the latest to test, each in time order (ties by
+ * row number). Rows with a missing time (NaN) must be left out by the caller.
+ */
+export function timeSplit(rows: Int32Array, times: Float64Array, f: SplitFractions): SplitIndices {
+  checkFractions(f);
+  const order = rows.slice().sort((x, y) => times[x] - times[y] || x - y);
+  const c = splitCounts(order.length, f);
+  return {
+    train: order.slice(0, c.train),
+    validation: order.slice(c.train, c.train + c.validation),
+    test: order.slice(c.train + c.validation)
+  };
+}

@@ -1,0 +1,151 @@
+import { deflateRawSync } from 'node:zlib';
+import { deflateSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { LatheError } from '../../src/lib/core/data/types';
+import { parseSpec } from '../../src/lib/core/spec/parse';
+import {
+  decodeSpecFromFragment,
+  encodeSpecToFragment,
+  fromBase64Url,
+  MAX_FRAGMENT_CHARS,
+  MAX_LINK_BYTES,
+  toBase64Url
+} from '../../src/lib/core/spec/url';
+import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
+
+const kinds = testKinds;
+
+function linkOf(json: string, v = '1'): string {
+  return `p=${toBase64Url(deflateSync(new TextEncoder().encode(json)))}&v=${v}`;
+}
+
+function codeOf(fragment: string): string {
+  try {
+    decodeSpecFromFragment(fragment, { kinds });
+  } catch (error) {
+    expect(error).toBeInstanceOf(LatheError);
+    return (error as LatheError).code;
+  }
+  throw new Error('expected the link to be refused');
+}
+
+describe('base64url', () => {
+  it('round-trips every length and byte value', () => {
+    for (let n = 0; n < 70; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n * 11) & 255);
+      const text = toBase64Url(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64url'));
+      expect(fromBase64Url(text)).toEqual(bytes);
+    }
+  });
+});
+
+describe('spec links', () => {
+  it('round-trip every example spec: spec → URL → spec and spec → JSON → spec', () => {
+    const options = { kinds: fixtureKinds() };
+    for (const { file, json } of fixtures) {
+      const spec = parseSpec(json, options);
+      const fragment = encodeSpecToFragment(spec, options);
+      expect(fragment, file).toMatch(/^p=[A-Za-z0-9_-]+&v=1$/);
+      expect(fragment.length, file).toBeLessThan(MAX_LINK_BYTES);
+      const back = decodeSpecFromFragment('#' + fragment, options);
+      expect(back).toEqual(spec);
+      expect(JSON.stringify(back)).toBe(JSON.stringify(spec));
+      const viaFile = parseSpec(JSON.parse(JSON.stringify(spec, null, 2)), options);
+      expect(JSON.stringify(viaFile)).toBe(JSON.stringify(spec));
+    }
+  });
+
+  it('encodes deterministically and ignores unrelated fragment fields', () => {
+    const spec = baseSpec();
+    const fragment = encodeSpecToFragment(spec, { kinds });
+    expect(encodeSpecToFragment(parseSpec(spec, { kinds }), { kinds })).toBe(fragment);
+    expect(decodeSpecFromFragment(`stage=features&${fragment}`, { kinds })).toEqual(spec);
+    const escaped = fragment.replace(/=/g, '%3D').replace('&', '%26');
+    expect(decodeSpecFromFragment(escaped, { kinds })).toEqual(spec);
+    expect(codeOf('p=%E0%A4%A&v=1')).toBe('LINK_CORRUPT');
+  });
+
+  it('refuses to encode an invalid spec', () => {
+    expect(() => encodeSpecToFragment(baseSpec({ target: '' }), { kinds })).toThrow(/target/);
+  });
+
+  it('reports long links so the UI can offer a .json download instead', () => {
+    const columns = Array.from(
+      { length: 2000 },
+      (_, i) => `column_${i.toString(36)}_${(i * 7919) % 1000}`
+    );
+    const fragment = encodeSpecToFragment(baseSpec({ steps: [{ type: 'center', columns }] }), {
+      kinds
+    });
+    expect(fragment.length).toBeGreaterThan(MAX_LINK_BYTES);
+    expect(decodeSpecFromFragment(fragment, { kinds }).steps[0].columns).toEqual(columns);
+  });
+});
+
+describe('hostile links', () => {
+  const good = JSON.stringify(baseSpec());
+
+  it('corrupt base64', () => {
+    expect(codeOf('p=abc$def&v=1')).toBe('LINK_CORRUPT');
+    expect(codeOf('p=abcde&v=1')).toBe('LINK_CORRUPT');
+    expect(codeOf('p=%20%20&v=1')).toBe('LINK_CORRUPT');
+  });
+
+  it('corrupt or truncated deflate data, and non-JSON content', () => {
+    const fragment = linkOf(good);
+    const payload = fragment.slice(2, fragment.indexOf('&'));
+    expect(codeOf(`p=${payload.slice(0, payload.length >> 1)}&v=1`)).toBe('LINK_CORRUPT');
+    expect(codeOf(`p=${toBase64Url(Uint8Array.of(0xff, 0xff, 0xff, 0xff))}&v=1`)).toBe(
+      'LINK_CORRUPT'
+    );
+    expect(codeOf(linkOf('{"version": 1,'))).toBe('LINK_CORRUPT');
+    const latin1 = deflateSync(Uint8Array.of(0x22, 0xe9, 0x22));
+    expect(codeOf(`p=${toBase64Url(latin1)}&v=1`)).toBe('LINK_CORRUPT');
+  });
+
+  it('a deflate bomb stops at the cap without inflating it all', () => {
+    const bomb = deflateRawSync(new Uint8Array(32 * 1024 * 1024).fill(32), { level: 9 });
+    const fragment = `p=${toBase64Url(bomb)}&v=1`;
+    expect(fragment.length).toBeLessThan(MAX_FRAGMENT_CHARS);
+    const before = process.memoryUsage().arrayBuffers;
+    expect(codeOf(fragment)).toBe('LINK_TOO_LARGE');
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('an over-long fragment is refused before decoding', () => {
+    expect(codeOf(`p=${'A'.repeat(MAX_FRAGMENT_CHARS)}&v=1`)).toBe('LINK_TOO_LARGE');
+  });
+
+  it('missing, unknown and future versions', () => {
+    const fragment = linkOf(good);
+    expect(codeOf(fragment.replace('&v=1', ''))).toBe('LINK_CORRUPT');
+    expect(codeOf(fragment.replace('v=1', 'v=x'))).toBe('LINK_CORRUPT');
+    expect(codeOf(fragment.replace('v=1', 'v=0'))).toBe('LINK_CORRUPT');
+    expect(codeOf(fragment + '&v=1')).toBe('LINK_CORRUPT');
+    expect(codeOf(fragment.replace('v=1', 'v=2'))).toBe('LINK_FUTURE_VERSION');
+    expect(codeOf(linkOf(JSON.stringify({ ...baseSpec(), version: 9 })))).toBe(
+      'LINK_FUTURE_VERSION'
+    );
+    expect(codeOf('v=1')).toBe('LINK_CORRUPT');
+  });
+
+  it('__proto__ keys', () => {
+    const polluted = good.replace('"steps":[{', '"steps":[{"__proto__":{"isAdmin":true},');
+    expect(polluted).not.toBe(good);
+    expect(codeOf(linkOf(polluted))).toBe('SPEC_INVALID');
+    expect(codeOf(linkOf('{"__proto__":{"x":1},"version":1}'))).toBe('SPEC_INVALID');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('an unknown step type', () => {
+    const spec = { ...baseSpec(), steps: [{ type: 'runShell', command: 'rm -rf /' }] };
+    try {
+      decodeSpecFromFragment(linkOf(JSON.stringify(spec)), { kinds });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as LatheError).code).toBe('SPEC_INVALID');
+      expect((error as LatheError).message).toContain('unknown step type "runShell"');
+    }
+  });
+});
