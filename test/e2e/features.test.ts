@@ -1,0 +1,166 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import {
+  BUILD_DIR,
+  ISOLATION_HEADERS,
+  launch,
+  serveStatic,
+  type Session,
+  type StaticServer
+} from './harness';
+
+async function open(session: Session, url: string): Promise<Page> {
+  const page = await session.context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(url);
+  return page;
+}
+
+async function openSampleThenFeatures(session: Session, server: StaticServer): Promise<Page> {
+  const page = await open(session, server.url);
+  await page.getByTestId('sample-penguins').click();
+  await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Features' }).click();
+  await page.getByTestId('preview').waitFor({ timeout: 30_000 });
+  return page;
+}
+
+const csv = (rows: string[]) => Buffer.from(rows.join('\n'));
+
+describe('Features stage in Chromium', () => {
+  let server: StaticServer;
+  let session: Session;
+
+  before(async () => {
+    server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
+    session = await launch();
+  });
+
+  after(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('previews a starter pipeline, builds a feature set, and reuses it on a second build', async () => {
+    const page = await openSampleThenFeatures(session, server);
+    assert.equal(await page.getByTestId('target-select').inputValue(), 'Species');
+    await page
+      .getByTestId('preview-status')
+      .filter({ hasText: /Updated in \d+ ms/ })
+      .waitFor();
+    const preview = await page.getByTestId('preview').innerText();
+    assert.match(preview, /Island=Biscoe/);
+
+    await page.getByTestId('run-pipeline').click();
+    const result = page.getByTestId('run-result');
+    await result.waitFor({ timeout: 60_000 });
+    // Every penguin has a species: 70/15/15 of 344 rows, stratified.
+    assert.match(await result.innerText(), /^Saved .*241 train, 52 validation, 51 test rows/);
+    await page.getByTestId('feature-set-row').first().waitFor();
+    assert.equal(await page.getByTestId('feature-set-row').count(), 1);
+
+    await page.getByTestId('run-pipeline').click();
+    await page.getByText(/Already built earlier/).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('feature-set-row').count(), 1);
+    await page.close();
+  });
+
+  it('points at the position of an expression error and recovers when it is fixed', async () => {
+    const page = await openSampleThenFeatures(session, server);
+    await page.getByTestId('add-step').selectOption('filter');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const card = page.getByTestId('step-card').last();
+    await card.getByLabel('expr').fill('`Body Mass (g)` > 4000 and `Bill` < 3');
+    const error = card.getByTestId('step-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Unknown column "Bill" at 27/);
+    await card.getByLabel('expr').fill('`Body Mass (g)` > 0');
+    await error.waitFor({ state: 'detached' });
+    await page
+      .getByTestId('preview-status')
+      .filter({ hasText: /Updated in/ })
+      .waitFor();
+    await page.close();
+  });
+
+  it('opens a shared link in a new browser: the sample loads and the pipeline is restored', async () => {
+    const page = await openSampleThenFeatures(session, server);
+    await page.getByTestId('add-step').selectOption('log1p');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('step-card').last().getByLabel('Body Mass (g)').check();
+    const steps = await page.getByTestId('step-card').count();
+    const link = await page.getByTestId('share-link').inputValue();
+    assert.match(link, /\/features#p=[\w-]+&v=1$/);
+    await page.close();
+
+    const stranger = await launch();
+    try {
+      const other = await open(stranger, link);
+      await other.getByTestId('preview').waitFor({ timeout: 60_000 });
+      assert.equal(await other.getByTestId('step-card').count(), steps);
+      assert.equal(await other.getByTestId('target-select').inputValue(), 'Species');
+      assert.doesNotMatch(other.url(), /#p=/);
+      await other.close();
+    } finally {
+      await stranger.close();
+    }
+  });
+
+  it('refuses corrupt, future-version and hostile links without touching the workspace', async () => {
+    const page = await open(session, `${server.url}/features#p=not-deflate-at-all&v=1`);
+    const error = page.getByTestId('link-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /could not be opened/);
+    await page.getByTestId('preview').waitFor();
+
+    await page.goto(`${server.url}/features#p=AAAA&v=99`);
+    await page.reload();
+    await page
+      .getByTestId('link-error')
+      .getByText(/newer version|version/i)
+      .waitFor();
+    await page.close();
+  });
+
+  it('asks for a local file named by a link and checks it is the same data', async () => {
+    const page = await open(session, server.url);
+    const rows = ['size,colour,price'];
+    for (let i = 0; i < 120; i++)
+      rows.push(`${i % 9},${['red', 'blue', 'green'][i % 3]},${i * 1.5}`);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: csv(rows) });
+    await page.getByTestId('dataset-view').getByRole('heading', { name: 'shop' }).waitFor();
+    await page.getByRole('link', { name: 'Features' }).click();
+    await page.getByTestId('dataset-select').selectOption({ label: 'shop (120 rows)' });
+    await page.getByTestId('preview').waitFor();
+    const link = await page.getByTestId('share-link').inputValue();
+    await page.close();
+
+    const stranger = await launch();
+    try {
+      const other = await open(stranger, link);
+      const ask = other.getByTestId('need-file');
+      await ask.waitFor({ timeout: 30_000 });
+      assert.match(await ask.innerText(), /shop\.csv/);
+      const changed = [...rows.slice(0, -1), '1,red,9999'];
+      await ask
+        .getByLabel('Pick the linked file')
+        .setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: csv(changed) });
+      await other
+        .getByTestId('link-error')
+        .getByText(/not the data this pipeline was made with/)
+        .waitFor({ timeout: 30_000 });
+      await ask
+        .getByLabel('Pick the linked file')
+        .setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: csv(rows) });
+      await other.getByTestId('need-file').waitFor({ state: 'detached', timeout: 30_000 });
+      await other.getByTestId('preview').waitFor();
+      assert.equal(await other.getByTestId('target-select').inputValue(), 'price');
+      await other.close();
+    } finally {
+      await stranger.close();
+    }
+  });
+});
