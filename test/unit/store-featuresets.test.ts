@@ -197,3 +197,23 @@ describe('feature set store', () => {
     expect(await store.listFeatureSets()).toEqual([]);
   });
 });
+
+describe('pipeline specs through IndexedDB', () => {
+  it('every example spec comes back from the store as identical JSON', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { parseSpec } = await import('../../src/lib/core/spec/parse');
+    const dir = 'test/fixtures/pipelines';
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(3);
+    const store = await freshStore();
+    for (const [i, file] of files.entries()) {
+      const spec = parseSpec(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')));
+      await store.saveFeatureSet(splits(100 + i), {
+        ...meta(100 + i),
+        spec: JSON.parse(JSON.stringify(spec))
+      });
+      const saved = await store.findFeatureSet(hex(100 + i));
+      expect(JSON.stringify(parseSpec(saved!.spec))).toBe(JSON.stringify(spec));
+    }
+  });
+});
