@@ -20,6 +20,8 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer {
   url: string;
+  /** Serves another folder from now on, as a deploy of a new version would. */
+  setRoot(root: string): void;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export async function serveStatic(
   root: string,
   options: { headers?: Record<string, string>; port?: number } = {}
 ): Promise<StaticServer> {
-  const base = resolve(root);
+  let base = resolve(root);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(base, path));
@@ -58,6 +60,9 @@ export async function serveStatic(
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    setRoot(next) {
+      base = resolve(next);
+    },
     close: () =>
       new Promise((done) => {
         server.closeAllConnections();
