@@ -1,16 +1,16 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import {
   BUILD_DIR,
+  csvFile,
   ISOLATION_HEADERS,
-  launch,
+  openApp,
   serveStatic,
-  type Session,
-  type StaticServer
+  useApp,
+  waitForDataset
 } from './harness';
 
 interface Sample {
@@ -26,41 +26,11 @@ const samples: Sample[] = JSON.parse(
 );
 const penguins = samples.find((s) => s.id === 'penguins') ?? samples[0];
 
-async function openApp(session: Session, server: StaticServer): Promise<Page> {
-  const page = await session.context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(server.url);
-  await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
-  return page;
-}
-
-async function waitForDataset(page: Page, name: string) {
-  await page
-    .getByTestId('dataset-view')
-    .getByRole('heading', { name })
-    .waitFor({ timeout: 60_000 });
-}
-
-function csvFile(name: string, text: string) {
-  return { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') };
-}
-
 describe('Data stage in Chromium', () => {
-  let server: StaticServer;
-  let session: Session;
-
-  before(async () => {
-    server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
-    session = await launch();
-  });
-
-  after(async () => {
-    await session?.close();
-    await server?.close();
-  });
+  const app = useApp();
 
   it('shows what this browser offers for compute and storage', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     await page.getByTestId('status-gpu').waitFor();
     assert.match(await page.getByTestId('status-simd').innerText(), /WASM SIMD: yes/);
     assert.match(
@@ -76,8 +46,8 @@ describe('Data stage in Chromium', () => {
   });
 
   it('opens a sample, profiles it, and finds it again after a reload', async () => {
-    const otherTab = await openApp(session, server);
-    const page = await openApp(session, server);
+    const otherTab = await openApp(app.session, app.server);
+    const page = await openApp(app.session, app.server);
     await page.getByTestId(`sample-${penguins.id}`).click();
     await waitForDataset(page, penguins.name);
     await otherTab
@@ -105,7 +75,7 @@ describe('Data stage in Chromium', () => {
   });
 
   it('imports a file from the picker and shows hostile or bad cells as text', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     let dialogs = 0;
     page.on('dialog', (d) => {
       dialogs++;
@@ -143,7 +113,7 @@ describe('Data stage in Chromium', () => {
     const open = await serveStatic(dir, { headers: { 'Access-Control-Allow-Origin': '*' } });
     const closed = await serveStatic(dir);
     try {
-      const page = await openApp(session, server);
+      const page = await openApp(app.session, app.server);
       const url = page.getByLabel('or load from a URL');
       await url.fill(`${closed.url}/remote.csv`);
       await page.getByRole('button', { name: 'Load', exact: true }).click();
@@ -163,7 +133,7 @@ describe('Data stage in Chromium', () => {
   });
 
   it('reports an empty file clearly and keeps the datasets already saved', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     await page.getByTestId('dataset-row').first().waitFor();
     const before = await page.getByTestId('dataset-row').count();
     await page.getByTestId('file-input').setInputFiles(csvFile('empty.csv', ''));
@@ -176,7 +146,7 @@ describe('Data stage in Chromium', () => {
   });
 
   it('cancels a long import and saves nothing', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     await page.getByTestId('dataset-row').first().waitFor();
     const before = await page.getByTestId('dataset-row').count();
     const lines = ['a,b,c,d'];
@@ -192,7 +162,7 @@ describe('Data stage in Chromium', () => {
   });
 
   it('keeps no half dataset when the tab closes during a save', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     const lines = ['x,y,z,w,v'];
     for (let i = 0; i < 600_000; i++)
       lines.push(`${i},${i * 0.5},${(i * 7) % 13},k${i % 29},${i % 3}`);
@@ -215,7 +185,7 @@ describe('Data stage in Chromium', () => {
     const phase = await reached.jsonValue();
     await page.close({ runBeforeUnload: false });
 
-    const again = await openApp(session, server);
+    const again = await openApp(app.session, app.server);
     await again
       .locator('[data-testid="dataset-list"], [data-testid="datasets-empty"]')
       .first()
@@ -234,13 +204,13 @@ describe('Data stage in Chromium', () => {
   });
 
   it('works with the network gone after the first visit', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await page.reload();
     await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
     assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true);
-    await server.close();
-    await session.context.setOffline(true);
+    await app.server.close();
+    await app.session.context.setOffline(true);
     try {
       await page.reload();
       await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
@@ -249,8 +219,8 @@ describe('Data stage in Chromium', () => {
       await page.getByTestId(`sample-${wine.id}`).click();
       await waitForDataset(page, wine.name);
     } finally {
-      await session.context.setOffline(false);
-      server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
+      await app.session.context.setOffline(false);
+      app.server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
     }
     await page.close();
   });

@@ -1,24 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import {
-  BUILD_DIR,
-  ISOLATION_HEADERS,
-  launch,
-  serveStatic,
-  type Session,
-  type StaticServer
-} from './harness';
-
-async function open(session: Session, url: string): Promise<Page> {
-  const page = await session.context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(url);
-  return page;
-}
+import { launch, openPage, useApp, type Session, type StaticServer } from './harness';
 
 async function openSampleThenFeatures(session: Session, server: StaticServer): Promise<Page> {
-  const page = await open(session, server.url);
+  const page = await openPage(session, server.url);
   await page.getByTestId('sample-penguins').click();
   await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Features' }).click();
@@ -29,21 +15,10 @@ async function openSampleThenFeatures(session: Session, server: StaticServer): P
 const csv = (rows: string[]) => Buffer.from(rows.join('\n'));
 
 describe('Features stage in Chromium', () => {
-  let server: StaticServer;
-  let session: Session;
-
-  before(async () => {
-    server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
-    session = await launch();
-  });
-
-  after(async () => {
-    await session?.close();
-    await server?.close();
-  });
+  const app = useApp();
 
   it('previews a starter pipeline, builds a feature set, and reuses it on a second build', async () => {
-    const page = await openSampleThenFeatures(session, server);
+    const page = await openSampleThenFeatures(app.session, app.server);
     assert.equal(await page.getByTestId('target-select').inputValue(), 'Species');
     await page
       .getByTestId('preview-status')
@@ -67,7 +42,7 @@ describe('Features stage in Chromium', () => {
   });
 
   it('points at the position of an expression error and recovers when it is fixed', async () => {
-    const page = await openSampleThenFeatures(session, server);
+    const page = await openSampleThenFeatures(app.session, app.server);
     await page.getByTestId('add-step').selectOption('filter');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const card = page.getByTestId('step-card').last();
@@ -85,7 +60,7 @@ describe('Features stage in Chromium', () => {
   });
 
   it('opens a shared link in a new browser: the sample loads and the pipeline is restored', async () => {
-    const page = await openSampleThenFeatures(session, server);
+    const page = await openSampleThenFeatures(app.session, app.server);
     await page.getByTestId('add-step').selectOption('log1p');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByTestId('step-card').last().getByLabel('Body Mass (g)').check();
@@ -96,7 +71,7 @@ describe('Features stage in Chromium', () => {
 
     const stranger = await launch();
     try {
-      const other = await open(stranger, link);
+      const other = await openPage(stranger, link);
       await other.getByTestId('preview').waitFor({ timeout: 60_000 });
       assert.equal(await other.getByTestId('step-card').count(), steps);
       assert.equal(await other.getByTestId('target-select').inputValue(), 'Species');
@@ -108,13 +83,13 @@ describe('Features stage in Chromium', () => {
   });
 
   it('refuses corrupt, future-version and hostile links without touching the workspace', async () => {
-    const page = await open(session, `${server.url}/features#p=not-deflate-at-all&v=1`);
+    const page = await openPage(app.session, `${app.server.url}/features#p=not-deflate-at-all&v=1`);
     const error = page.getByTestId('link-error');
     await error.waitFor();
     assert.match(await error.innerText(), /could not be opened/);
     await page.getByTestId('preview').waitFor();
 
-    await page.goto(`${server.url}/features#p=AAAA&v=99`);
+    await page.goto(`${app.server.url}/features#p=AAAA&v=99`);
     await page.reload();
     await page
       .getByTestId('link-error')
@@ -124,7 +99,7 @@ describe('Features stage in Chromium', () => {
   });
 
   it('asks for a local file named by a link and checks it is the same data', async () => {
-    const page = await open(session, server.url);
+    const page = await openPage(app.session, app.server.url);
     const rows = ['size,colour,price'];
     for (let i = 0; i < 120; i++)
       rows.push(`${i % 9},${['red', 'blue', 'green'][i % 3]},${i * 1.5}`);
@@ -140,7 +115,7 @@ describe('Features stage in Chromium', () => {
 
     const stranger = await launch();
     try {
-      const other = await open(stranger, link);
+      const other = await openPage(stranger, link);
       const ask = other.getByTestId('need-file');
       await ask.waitFor({ timeout: 30_000 });
       assert.match(await ask.innerText(), /shop\.csv/);

@@ -1,34 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableToIPC, tableFromArrays } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Page } from 'playwright-core';
-import {
-  BUILD_DIR,
-  ISOLATION_HEADERS,
-  launch,
-  serveStatic,
-  type Session,
-  type StaticServer
-} from './harness';
-
-async function openApp(session: Session, server: StaticServer): Promise<Page> {
-  const page = await session.context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(server.url);
-  await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
-  return page;
-}
+import { openApp, useApp, waitForDataset } from './harness';
 
 async function pick(page: Page, name: string, mimeType: string, buffer: Buffer) {
   await page.getByTestId('file-input').setInputFiles({ name, mimeType, buffer });
-}
-
-async function waitForDataset(page: Page, name: string) {
-  await page
-    .getByTestId('dataset-view')
-    .getByRole('heading', { name })
-    .waitFor({ timeout: 60_000 });
 }
 
 async function cardText(page: Page, column: string): Promise<string> {
@@ -36,21 +14,10 @@ async function cardText(page: Page, column: string): Promise<string> {
 }
 
 describe('Formats and large tables in Chromium', () => {
-  let server: StaticServer;
-  let session: Session;
-
-  before(async () => {
-    server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
-    session = await launch();
-  });
-
-  after(async () => {
-    await session?.close();
-    await server?.close();
-  });
+  const app = useApp();
 
   it('reads Parquet and Arrow IPC files from the picker', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     const parquet = parquetWriteBuffer({
       columnData: [
         { name: 'height', data: [1.5, 2.5, null, 4.5], type: 'DOUBLE' },
@@ -80,7 +47,7 @@ describe('Formats and large tables in Chromium', () => {
   });
 
   it('re-imports with a column type the user chose', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     const csv = ['code,amount', ...Array.from({ length: 50 }, (_, i) => `${100 + (i % 4)},${i}`)];
     await pick(page, 'codes.csv', 'text/csv', Buffer.from(csv.join('\n')));
     await waitForDataset(page, 'codes');
@@ -99,7 +66,7 @@ describe('Formats and large tables in Chromium', () => {
   });
 
   it('scrolls a 300,000-row table to its last row and pages through 3,000 columns', async () => {
-    const page = await openApp(session, server);
+    const page = await openApp(app.session, app.server);
     const rows = ['n,sq,label'];
     for (let i = 1; i <= 300_000; i++) rows.push(`${i},${i * i},r${i % 7}`);
     await pick(page, 'long.csv', 'text/csv', Buffer.from(rows.join('\n')));

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -113,3 +114,42 @@ export async function launch(): Promise<Session> {
 }
 
 export const BUILD_DIR = resolve(import.meta.dirname, '../../build');
+
+/** Inside a describe(): serves the build and opens a browser for its tests, then closes both. */
+export function useApp(): { server: StaticServer; session: Session } {
+  const state = {} as { server: StaticServer; session: Session };
+  before(async () => {
+    state.server = await serveStatic(BUILD_DIR, { headers: ISOLATION_HEADERS });
+    state.session = await launch();
+  });
+  after(async () => {
+    await state.session?.close();
+    await state.server?.close();
+  });
+  return state;
+}
+
+export async function openPage(session: Session, url: string): Promise<Page> {
+  const page = await session.context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(url);
+  return page;
+}
+
+/** The app's first page, ready: the Data stage heading is shown. */
+export async function openApp(session: Session, server: StaticServer): Promise<Page> {
+  const page = await openPage(session, server.url);
+  await page.getByRole('heading', { name: 'Data', exact: true }).waitFor();
+  return page;
+}
+
+export async function waitForDataset(page: Page, name: string) {
+  await page
+    .getByTestId('dataset-view')
+    .getByRole('heading', { name })
+    .waitFor({ timeout: 60_000 });
+}
+
+export function csvFile(name: string, text: string) {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') };
+}
