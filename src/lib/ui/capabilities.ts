@@ -37,7 +37,7 @@ interface GpuLike {
 }
 
 async function probeGpu(): Promise<GpuInfo> {
-  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) return { available: false, fallback: false, description: 'WebGPU not offered' };
   try {
     const adapter = await gpu.requestAdapter();
