@@ -56,6 +56,43 @@ describe('spec links', () => {
     }
   });
 
+  it('carries the model and train sections through links and JSON files', () => {
+    const options = { kinds: fixtureKinds() };
+    const trained = fixtures.filter(({ json }) => 'model' in (json as object));
+    expect(trained.length).toBeGreaterThanOrEqual(3);
+    expect(fixtures.some(({ json }) => !('model' in (json as object)))).toBe(true);
+    const spec = {
+      ...baseSpec(),
+      model: {
+        type: 'mlp',
+        hiddenLayers: [128, 64, 32],
+        activation: 'tanh',
+        dropout: 0.25,
+        l2: 1e-4
+      },
+      train: {
+        optimizer: 'sgd' as const,
+        learningRate: 0.0125,
+        batchSize: 1024,
+        epochs: 10_000,
+        earlyStopping: { patience: 7, minDelta: 1e-5 },
+        classWeight: { 'label with spaces & ünïcode': 2.5, other: 0.5 },
+        seed: 4294967295,
+        backend: 'webgpu' as const
+      }
+    };
+    const back = decodeSpecFromFragment(encodeSpecToFragment(spec, { kinds }), { kinds });
+    expect(back).toEqual(spec);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(parseSpec(spec, { kinds })));
+    expect(parseSpec(JSON.parse(JSON.stringify(back)), { kinds })).toEqual(spec);
+    for (const { json } of trained) {
+      const parsed = parseSpec(json, options);
+      const link = decodeSpecFromFragment(encodeSpecToFragment(parsed, options), options);
+      expect(link.model).toEqual((json as { model: unknown }).model);
+      expect(link.train).toEqual((json as { train?: unknown }).train);
+    }
+  });
+
   it('encodes deterministically and ignores unrelated fragment fields', () => {
     const spec = baseSpec();
     const fragment = encodeSpecToFragment(spec, { kinds });

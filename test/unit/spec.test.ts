@@ -4,7 +4,12 @@ import { STEP_KINDS, STEP_TYPES, stepKind } from '../../src/lib/core/features/re
 import { canonicalJson, specHash } from '../../src/lib/core/spec/hash';
 import { migrateSpec } from '../../src/lib/core/spec/migrate';
 import { parseSpec } from '../../src/lib/core/spec/parse';
-import { SPEC_LIMITS } from '../../src/lib/core/spec/types';
+import {
+  RESERVED_SECTIONS,
+  SPEC_LIMITS,
+  type PipelineSpec,
+  type Task
+} from '../../src/lib/core/spec/types';
 import { validatePipeline } from '../../src/lib/core/spec/validate';
 import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
 
@@ -193,11 +198,146 @@ describe('parseSpec', () => {
     }
   });
 
-  it('keeps the model and train sections for the training issue, refused by name for now', () => {
-    for (const section of ['model', 'train']) {
-      const error = failure({ ...baseSpec(), [section]: {} });
-      expect(error.message).toContain(`"${section}" section is not supported`);
+  it('refuses no section by name any more: model and train arrived with training', () => {
+    expect(RESERVED_SECTIONS).toEqual([]);
+    const spec = parseSpec(
+      { ...baseSpec(), model: { type: 'logistic' }, train: { epochs: 5 } },
+      { kinds }
+    );
+    expect(spec.model).toEqual({ type: 'logistic' });
+    expect(spec.train).toEqual({ epochs: 5 });
+  });
+});
+
+describe('model and train sections', () => {
+  const withModel = (model: unknown, task: Task = 'binary') =>
+    ({ ...baseSpec({ task }), model }) as unknown;
+  const withTrain = (train: unknown, task: Task = 'binary') =>
+    ({ ...baseSpec({ task }), train }) as unknown;
+
+  it('keeps old specs valid: both sections are optional and stay absent', () => {
+    const spec = parseSpec(baseSpec(), { kinds });
+    expect('model' in spec).toBe(false);
+    expect('train' in spec).toBe(false);
+  });
+
+  it('keeps the sections as written (defaults are filled when training, not in the spec)', () => {
+    const model = { type: 'mlp', hiddenLayers: [32, 16], activation: 'gelu', dropout: 0.2 };
+    const train = {
+      optimizer: 'rmsprop',
+      learningRate: 0.003,
+      batchSize: 256,
+      epochs: 40,
+      earlyStopping: { patience: 4, minDelta: 0.001 },
+      classWeight: { yes: 3, no: 1 },
+      seed: 9,
+      backend: 'wasm'
+    };
+    const spec = parseSpec({ ...baseSpec(), model, train }, { kinds });
+    expect(spec.model).toEqual(model);
+    expect(spec.train).toEqual(train);
+    expect(parseSpec(withTrain({ earlyStopping: false }), { kinds }).train).toEqual({
+      earlyStopping: false
+    });
+  });
+
+  it('checks model params with the model kind and names the path', () => {
+    const cases: [unknown, string, RegExp][] = [
+      [
+        { type: 'forest' },
+        'model.type',
+        /unknown model type "forest"; known types: linear, logistic, mlp/
+      ],
+      [{ type: 'constructor' }, 'model.type', /unknown model type/],
+      [{ type: 'toString' }, 'model.type', /unknown model type/],
+      [{ hiddenLayers: [3] }, 'model.type', /missing model type/],
+      [{ type: 'logistic', hiddenLayers: [3] }, 'model.hiddenLayers', /unknown field/],
+      [{ type: 'logistic', l2: -1 }, 'model.l2', /.+/],
+      [{ type: 'mlp', hiddenLayers: [] }, 'model.hiddenLayers', /at least one hidden layer/],
+      [{ type: 'mlp', hiddenLayers: [64, 0] }, 'model.hiddenLayers[1]', /.+/],
+      [{ type: 'mlp', hiddenLayers: [64, 4097] }, 'model.hiddenLayers[1]', /.+/],
+      [{ type: 'mlp', hiddenLayers: [2.5] }, 'model.hiddenLayers[0]', /.+/],
+      [{ type: 'mlp', hiddenLayers: Array(17).fill(8) }, 'model.hiddenLayers', /at most 16/],
+      [{ type: 'mlp', hiddenLayers: Array(16).fill(4096) }, 'model', /too large/],
+      [{ type: 'mlp', activation: 'swish' }, 'model.activation', /.+/],
+      [{ type: 'mlp', dropout: 0.95 }, 'model.dropout', /.+/],
+      [{ type: 'mlp', l2: 101 }, 'model.l2', /.+/],
+      ['mlp', 'model', /an object with a "type"/],
+      [null, 'model', /an object with a "type"/],
+      [[{ type: 'mlp' }], 'model', /an object with a "type"/]
+    ];
+    for (const [model, path, message] of cases) {
+      const error = failure(withModel(model));
+      expect(error.details?.path, JSON.stringify(model)).toBe(path);
+      expect(error.message, JSON.stringify(model)).toMatch(message);
     }
+  });
+
+  it('refuses a model kind that cannot do the task', () => {
+    const linear = failure(withModel({ type: 'linear' }, 'binary'));
+    expect(linear.details?.path).toBe('model.type');
+    expect(linear.message).toMatch(/linear regression model cannot do a binary task/);
+    expect(failure(withModel({ type: 'logistic' }, 'regression')).message).toMatch(
+      /cannot do a regression task/
+    );
+    for (const task of ['binary', 'multiclass', 'regression'] as const) {
+      expect(parseSpec(withModel({ type: 'mlp' }, task), { kinds }).model).toEqual({ type: 'mlp' });
+    }
+  });
+
+  it('bounds every train setting and names the path', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ optimizer: 'adagrad' }, 'train.optimizer'],
+      [{ learningRate: 0 }, 'train.learningRate'],
+      [{ learningRate: -0.1 }, 'train.learningRate'],
+      [{ learningRate: 2e6 }, 'train.learningRate'],
+      [{ batchSize: 0 }, 'train.batchSize'],
+      [{ batchSize: 65_537 }, 'train.batchSize'],
+      [{ batchSize: 3.5 }, 'train.batchSize'],
+      [{ epochs: 0 }, 'train.epochs'],
+      [{ epochs: 10_001 }, 'train.epochs'],
+      [{ earlyStopping: true }, 'train.earlyStopping'],
+      [{ earlyStopping: 'yes' }, 'train.earlyStopping'],
+      [{ earlyStopping: { patience: 0 } }, 'train.earlyStopping.patience'],
+      [{ earlyStopping: { patience: 3, minDelta: -1 } }, 'train.earlyStopping.minDelta'],
+      [{ earlyStopping: { patience: 3, delta: 1 } }, 'train.earlyStopping'],
+      [{ classWeight: 'auto' }, 'train.classWeight'],
+      [{ classWeight: { a: 0 } }, 'train.classWeight.a'],
+      [{ classWeight: { a: 2e6 } }, 'train.classWeight.a'],
+      [{ seed: -1 }, 'train.seed'],
+      [{ seed: 2 ** 32 }, 'train.seed'],
+      [{ backend: 'webgl' }, 'train.backend'],
+      [{ momentum: 0.9 }, 'train.momentum']
+    ];
+    for (const [train, path] of cases) {
+      const error = failure(withTrain(train));
+      expect(error.code).toBe('SPEC_INVALID');
+      expect(error.details?.path, JSON.stringify(train)).toBe(path);
+    }
+    const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`c${i}`, 1]));
+    expect(failure(withTrain({ classWeight: many })).message).toMatch(/1000/);
+    // A diverging learning rate is allowed in the spec: training reports it (models-train tests).
+    expect(parseSpec(withTrain({ learningRate: 1e6 }), { kinds }).train).toEqual({
+      learningRate: 1e6
+    });
+  });
+
+  it('allows class weights for classification only', () => {
+    const error = failure(withTrain({ classWeight: 'balanced' }, 'regression'));
+    expect(error.details?.path).toBe('train.classWeight');
+    expect(error.message).toMatch(/classification/);
+    expect(parseSpec(withTrain({ classWeight: 'none' }, 'regression'), { kinds }).train).toEqual({
+      classWeight: 'none'
+    });
+  });
+
+  it('changes the spec hash when the model or training changes', async () => {
+    const a = await specHash(parseSpec(withModel({ type: 'mlp' }), { kinds }) as PipelineSpec);
+    const b = await specHash(
+      parseSpec(withModel({ type: 'mlp', dropout: 0.1 }), { kinds }) as PipelineSpec
+    );
+    const c = await specHash({ ...baseSpec(), train: { epochs: 3 } });
+    expect(new Set([a, b, c, await specHash(baseSpec())]).size).toBe(4);
   });
 });
 

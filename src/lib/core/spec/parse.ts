@@ -1,15 +1,19 @@
 import * as v from 'valibot';
 import { resolveStep } from '../features/registry';
 import type { StepKind } from '../features/step';
+import { resolveModel } from '../models/registry';
 import { issuesError, specError, type PathItem } from './issues';
 import { migrateSpec } from './migrate';
 import {
+  BACKEND_PREFERENCES,
   FORBIDDEN_KEYS,
+  OPTIMIZERS,
   RESERVED_SECTIONS,
   SPEC_LIMITS,
   SPEC_VERSION,
   SPLIT_METHODS,
   TASKS,
+  TRAIN_LIMITS,
   type PipelineSpec
 } from './types';
 
@@ -62,6 +66,54 @@ const Split = v.strictObject({
   timeColumn: v.optional(Column)
 });
 
+const positiveUpTo = (max: number) =>
+  v.pipe(v.number(), v.finite(), v.gtValue(0, 'expected a number above 0'), v.maxValue(max));
+const integerIn = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer('expected an integer'), v.minValue(min), v.maxValue(max));
+
+/** The model section: its type and params are checked by the model kind (models/registry.ts). */
+const Model = v.unknown();
+
+/** Every field optional and without defaults here: models/settings.ts fills them in. */
+const Train = v.strictObject({
+  optimizer: v.optional(v.picklist(OPTIMIZERS)),
+  learningRate: v.optional(positiveUpTo(TRAIN_LIMITS.learningRate)),
+  batchSize: v.optional(integerIn(1, TRAIN_LIMITS.batchSize)),
+  epochs: v.optional(integerIn(1, TRAIN_LIMITS.epochs)),
+  earlyStopping: v.optional(
+    v.union(
+      [
+        v.literal(false),
+        v.strictObject({
+          patience: integerIn(1, TRAIN_LIMITS.patience),
+          minDelta: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(TRAIN_LIMITS.minDelta)))
+        })
+      ],
+      'expected false (off) or { patience, minDelta }'
+    )
+  ),
+  classWeight: v.optional(
+    v.union(
+      [
+        v.picklist(['balanced', 'none']),
+        v.pipe(
+          v.record(
+            v.pipe(v.string(), v.minLength(1), v.maxLength(SPEC_LIMITS.columnChars)),
+            positiveUpTo(TRAIN_LIMITS.classWeight)
+          ),
+          v.check(
+            (weights) => Object.keys(weights).length <= TRAIN_LIMITS.classes,
+            `at most ${TRAIN_LIMITS.classes} class weights`
+          )
+        )
+      ],
+      'expected "balanced", "none" or { label: weight, … }'
+    )
+  ),
+  seed: v.optional(Seed),
+  backend: v.optional(v.picklist(BACKEND_PREFERENCES))
+});
+
 const Spec = v.strictObject({
   version: v.literal(SPEC_VERSION),
   name: v.optional(Name),
@@ -70,7 +122,9 @@ const Spec = v.strictObject({
   task: v.picklist(TASKS),
   split: Split,
   steps: v.pipe(v.array(v.looseObject({ type: v.string() })), v.maxLength(SPEC_LIMITS.steps)),
-  seed: Seed
+  seed: Seed,
+  model: v.optional(Model),
+  train: v.optional(Train)
 });
 
 export interface ParseOptions {
@@ -113,6 +167,11 @@ export function parseSpec(input: unknown, options: ParseOptions = {}): PipelineS
     throw specError(['split', 'method'], 'a stratified split needs a classification task');
   }
   spec.steps.forEach((step, i) => resolveStep(step, i, options.kinds));
+  if (spec.model !== undefined) resolveModel(spec.model, spec.task);
+  const classWeight = spec.train?.classWeight;
+  if (spec.task === 'regression' && classWeight !== undefined && classWeight !== 'none') {
+    throw specError(['train', 'classWeight'], 'class weights need a classification task');
+  }
   return JSON.parse(JSON.stringify(spec)) as PipelineSpec;
 }
 

@@ -32,9 +32,46 @@ export interface StepSpec {
 }
 
 /**
- * The document a person edits; plain JSON. `model` and `train` sections come with the training
- * issue: until then they are refused by name (see RESERVED_SECTIONS).
+ * The model to train: its registered `type` (see models/registry.ts) and its parameters, flat
+ * beside it, e.g. `{ "type": "mlp", "hiddenLayers": [64, 64], "dropout": 0.1 }`. Each kind's
+ * own schema checks the parameters; absent ones take the kind's defaults when training.
  */
+export interface ModelSpec {
+  type: string;
+  [param: string]: Json;
+}
+
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
+export const BACKEND_PREFERENCES = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+
+/** Stop when the validation loss has not improved by more than `minDelta` for `patience` epochs. */
+export interface EarlyStoppingSpec {
+  patience: number;
+  minDelta?: number;
+}
+
+/**
+ * How to train. Every field is optional: what is left out takes the defaults of
+ * models/settings.ts (so a spec records only what the person chose, and its hash stays put
+ * when a default is tuned later). `classWeight` maps class labels (as text) to weights.
+ */
+export interface TrainSpec {
+  optimizer?: Optimizer;
+  learningRate?: number;
+  batchSize?: number;
+  epochs?: number;
+  /** `false` turns early stopping off. */
+  earlyStopping?: EarlyStoppingSpec | false;
+  classWeight?: 'balanced' | 'none' | { [label: string]: number };
+  /** Seeds weight initialisation, batch order and dropout; the spec's `seed` when absent. */
+  seed?: number;
+  backend?: BackendPreference;
+}
+
+/** The document a person edits; plain JSON. */
 export interface PipelineSpec {
   version: typeof SPEC_VERSION;
   name?: string;
@@ -45,9 +82,15 @@ export interface PipelineSpec {
   steps: StepSpec[];
   /** Seeds everything random after the split (e.g. class balancing), per step. */
   seed: number;
+  model?: ModelSpec;
+  train?: TrainSpec;
 }
 
-export const RESERVED_SECTIONS = ['model', 'train'] as const;
+/**
+ * Top-level sections kept for later features: refused by name until they arrive. `model` and
+ * `train` arrived with training (still spec version 1: they are optional, old specs stay valid).
+ */
+export const RESERVED_SECTIONS: readonly string[] = [];
 
 /** Bounds on untrusted specs: links, files and messages never make us allocate much. */
 export const SPEC_LIMITS = {
@@ -62,6 +105,30 @@ export const SPEC_LIMITS = {
   depth: 16,
   /** Values in the whole document. */
   nodes: 200_000
+} as const;
+
+/** Bounds on the model and train sections (the model kinds' schemas use MODEL_LIMITS). */
+export const MODEL_LIMITS = {
+  hiddenLayers: 16,
+  units: 4096,
+  /** Weights between hidden layers, checked with the spec (input size is known only later). */
+  hiddenWeights: 1 << 24,
+  /** All weights of a built network, checked once the number of features is known. */
+  weights: 1 << 25,
+  l2: 100,
+  dropout: 0.9
+} as const;
+
+export const TRAIN_LIMITS = {
+  /** Large on purpose: a diverging rate is a training failure reported as such, not a typo. */
+  learningRate: 1e6,
+  batchSize: 65_536,
+  epochs: 10_000,
+  patience: 10_000,
+  minDelta: 1e6,
+  classWeight: 1e6,
+  /** Classes a classification target may have (also the most class weights listed). */
+  classes: 1000
 } as const;
 
 /** Keys that could reach an object's prototype when a spec is merged or indexed. */

@@ -1,0 +1,69 @@
+import * as v from 'valibot';
+import { MODEL_LIMITS } from '../spec/types';
+import { HIDDEN_ACTIVATIONS, headFor, l2Param, type DenseDef, type ModelKind } from './kind';
+
+/**
+ * Multi-layer perceptron, classifier or regressor: hidden dense layers (`hiddenLayers` lists
+ * their units), each followed by the activation and, while training, dropout; then a linear
+ * output layer with the task's head and loss (as in logistic / linear regression). ReLU and
+ * GELU layers start He-uniform, tanh and sigmoid layers and the output layer Glorot-uniform.
+ * The L2 penalty applies to every kernel (not to biases).
+ */
+const params = v.pipe(
+  v.strictObject({
+    hiddenLayers: v.optional(
+      v.pipe(
+        v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MODEL_LIMITS.units))),
+        v.minLength(1, 'an MLP has at least one hidden layer'),
+        v.maxLength(MODEL_LIMITS.hiddenLayers, `at most ${MODEL_LIMITS.hiddenLayers} hidden layers`)
+      ),
+      [64, 64]
+    ),
+    activation: v.optional(v.picklist(HIDDEN_ACTIVATIONS), 'relu'),
+    dropout: v.optional(
+      v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MODEL_LIMITS.dropout)),
+      0
+    ),
+    l2: l2Param
+  }),
+  v.check(
+    (p) => hiddenWeights(p.hiddenLayers) <= MODEL_LIMITS.hiddenWeights,
+    `the hidden layers are too large (more than ${MODEL_LIMITS.hiddenWeights} weights between them)`
+  )
+);
+type Params = v.InferOutput<typeof params>;
+
+function hiddenWeights(units: readonly number[]): number {
+  let total = 0;
+  for (let i = 1; i < units.length; i++) total += units[i - 1] * units[i];
+  return total;
+}
+
+export const mlpModel: ModelKind<Params> = {
+  type: 'mlp',
+  label: 'Neural network (MLP)',
+  tasks: ['binary', 'multiclass', 'regression'],
+  params,
+  defaultLearningRate: 0.001,
+  network(inputDim, outputDim, task, p) {
+    const init: DenseDef['init'] =
+      p.activation === 'relu' || p.activation === 'gelu' ? 'he_uniform' : 'glorot_uniform';
+    return {
+      kind: 'mlp',
+      task,
+      inputDim,
+      outputDim,
+      layers: [
+        ...p.hiddenLayers.map((units): DenseDef => ({
+          units,
+          activation: p.activation,
+          init,
+          l2: p.l2,
+          dropout: p.dropout
+        })),
+        { units: outputDim, activation: 'linear', init: 'glorot_uniform', l2: p.l2, dropout: 0 }
+      ],
+      ...headFor(task)
+    };
+  }
+};
