@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseStored } from './parse';
 import { COLUMN_TYPES, type ColumnSchema } from '../core/data/types';
 import type { Json } from '../core/features/step';
 
@@ -76,9 +77,5 @@ export const FeatureSetRecordSchema = v.object({
 export function parseFeatureSetRecord(
   value: unknown
 ): { ok: true; record: FeatureSetRecord } | { ok: false; reason: string } {
-  const result = v.safeParse(FeatureSetRecordSchema, value);
-  if (result.success) return { ok: true, record: result.output };
-  const issue = result.issues[0];
-  const path = v.getDotPath(issue);
-  return { ok: false, reason: path ? `${path}: ${issue.message}` : issue.message };
+  return parseStored(FeatureSetRecordSchema as v.GenericSchema<unknown, FeatureSetRecord>, value);
 }

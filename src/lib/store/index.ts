@@ -7,3 +7,4 @@ export {
   type StoredSplit,
   type UnreadableFeatureSet
 } from './featuresets';
+export { ALIAS_PATTERN, type AliasRecord, type ModelRecord, type UnreadableModel } from './models';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseStored } from './parse';
 import {
   COLUMN_TYPES,
   SOURCE_FORMATS,
@@ -127,9 +128,5 @@ export const DatasetRecordSchema = v.pipe(
 export function parseDatasetRecord(
   value: unknown
 ): { ok: true; record: DatasetRecord } | { ok: false; reason: string } {
-  const result = v.safeParse(DatasetRecordSchema, value);
-  if (result.success) return { ok: true, record: result.output };
-  const issue = result.issues[0];
-  const path = v.getDotPath(issue);
-  return { ok: false, reason: path ? `${path}: ${issue.message}` : issue.message };
+  return parseStored(DatasetRecordSchema as v.GenericSchema<unknown, DatasetRecord>, value);
 }

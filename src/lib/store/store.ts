@@ -14,6 +14,15 @@ import {
   type UnreadableDataset
 } from './records';
 import {
+  ALIAS_PATTERN,
+  AliasRecordSchema,
+  parseModelRecord,
+  type AliasRecord,
+  type ModelRecord,
+  type UnreadableModel
+} from './models';
+import { parseStored } from './parse';
+import {
   parseFeatureSetRecord,
   SPLIT_NAMES,
   type FeatureSetRecord,
@@ -50,6 +59,22 @@ export interface Store {
   loadFeatureSplit(id: string, split: SplitName): Promise<Uint8Array>;
   renameFeatureSet(id: string, name: string): Promise<void>;
   deleteFeatureSet(id: string): Promise<void>;
+  /** Stores the packed weights and the record atomically; numbers the version. */
+  saveModel(
+    weights: Uint8Array,
+    meta: Omit<ModelRecord, 'id' | 'version' | 'weightsHash' | 'weightsBytes' | 'createdAt'>
+  ): Promise<ModelRecord>;
+  listModels(): Promise<(ModelRecord | UnreadableModel)[]>;
+  loadModelWeights(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array }>;
+  updateModel(id: string, changes: { name?: string; notes?: string }): Promise<void>;
+  /** Refused (MODEL_IN_USE) while an alias points at the model. */
+  deleteModel(id: string): Promise<void>;
+  /** Points `alias` at a model, remembering where it pointed before (for rollback). */
+  setAlias(alias: string, modelId: string): Promise<AliasRecord>;
+  /** Moves the alias back to its previous model. */
+  rollbackAlias(alias: string): Promise<AliasRecord>;
+  removeAlias(alias: string): Promise<void>;
+  listAliases(): Promise<AliasRecord[]>;
   estimate(): Promise<{ usage: number; quota: number } | null>;
   /** Fires after any change to the store, from this tab or another; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
@@ -57,7 +82,7 @@ export interface Store {
 }
 
 export const STORE_DB_NAME = 'lathe';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 const CHANNEL = 'lathe-store';
 const LOCK = 'lathe-store';
 
@@ -69,6 +94,8 @@ interface LatheDB extends DBSchema {
   /** Untrusted until validated, hence `unknown`. */
   datasets: { key: string; value: unknown };
   featureSets: { key: string; value: unknown };
+  models: { key: string; value: unknown };
+  aliases: { key: string; value: unknown };
 }
 
 export async function openStore(
@@ -83,6 +110,10 @@ export async function openStore(
       database.createObjectStore('datasets', { keyPath: 'id' });
     }
     if (event.oldVersion < 2) database.createObjectStore('featureSets', { keyPath: 'id' });
+    if (event.oldVersion < 3) {
+      database.createObjectStore('models', { keyPath: 'id' });
+      database.createObjectStore('aliases', { keyPath: 'alias' });
+    }
     // Later versions add 'models', … here, each keyed by hash, bytes in 'blobs'.
   });
   const db = (await wrap(request)) as unknown as IDBPDatabase<LatheDB>;
@@ -136,7 +167,7 @@ export async function openStore(
 
   /** One readwrite transaction over `stores`: all of `writes` land, or none does. */
   async function writeAtomically(
-    stores: ('blobs' | 'datasets' | 'featureSets')[],
+    stores: ('blobs' | 'datasets' | 'featureSets' | 'models' | 'aliases')[],
     writes: (
       tx: IDBPTransaction<LatheDB, typeof stores, 'readwrite'>,
       track: (request: Promise<unknown>) => void
@@ -444,6 +475,218 @@ export async function openStore(
         ]);
       });
       changed();
+    },
+
+    async saveModel(weights, meta) {
+      const weightsHash = await sha256Hex(weights);
+      const identity = JSON.stringify([
+        weightsHash,
+        meta.manifest,
+        meta.classes,
+        meta.featureNames,
+        meta.featureSetId
+      ]);
+      const id = await sha256Hex(new TextEncoder().encode(identity));
+      const bytes: StoredBytes = useBlobs
+        ? new Blob([weights as Uint8Array<ArrayBuffer>])
+        : exactBuffer(weights);
+      const saved = await withLock(async () => {
+        const existing = parseModelRecord(await db.get('models', id));
+        if (existing.ok) return existing.record;
+        const versions = (await db.getAll('models')).map((m) => parseModelRecord(m));
+        const version =
+          1 + versions.reduce((max, m) => (m.ok ? Math.max(max, m.record.version) : max), 0);
+        const record: ModelRecord = {
+          ...meta,
+          id,
+          version,
+          weightsHash,
+          weightsBytes: weights.byteLength,
+          createdAt: Date.now()
+        };
+        const valid = parseModelRecord(record);
+        if (!valid.ok) {
+          throw new LatheError('INVALID_MODEL', `Cannot save "${meta.name}": ${valid.reason}.`);
+        }
+        await writeAtomically(
+          ['blobs', 'models'],
+          (tx, track) => {
+            track(tx.objectStore('blobs').put(bytes, weightsHash));
+            track(tx.objectStore('models').put(record));
+          },
+          meta.name,
+          weights.byteLength
+        );
+        changed();
+        return record;
+      });
+      return saved;
+    },
+
+    async listModels() {
+      const values = await db.getAll('models');
+      const records: ModelRecord[] = [];
+      const unreadable: UnreadableModel[] = [];
+      for (const value of values) {
+        const parsed = parseModelRecord(value);
+        if (parsed.ok) records.push(parsed.record);
+        else {
+          const raw = value as { id?: unknown; name?: unknown } | null;
+          unreadable.push({
+            id: String(raw?.id ?? '?'),
+            unreadable: true,
+            reason: parsed.reason,
+            ...(typeof raw?.name === 'string' ? { name: raw.name } : {})
+          });
+        }
+      }
+      records.sort((a, b) => b.version - a.version);
+      return [...records, ...unreadable];
+    },
+
+    async loadModelWeights(id) {
+      const parsed = parseModelRecord(await db.get('models', id));
+      if (!parsed.ok) {
+        throw new LatheError('MODEL_NOT_FOUND', `There is no readable saved model ${id}.`, { id });
+      }
+      const bytes = await readVerifiedBlob(
+        parsed.record.weightsHash,
+        `the weights of "${parsed.record.name}"`,
+        'Delete the model and train it again.'
+      );
+      return { record: parsed.record, bytes };
+    },
+
+    async updateModel(id, changes) {
+      await withLock(async () => {
+        const parsed = parseModelRecord(await db.get('models', id));
+        if (!parsed.ok)
+          throw new LatheError('MODEL_NOT_FOUND', `There is no saved model ${id}.`, { id });
+        const name = changes.name?.trim();
+        if (changes.name !== undefined && !name) {
+          throw new LatheError('INVALID_NAME', 'A model name cannot be empty.');
+        }
+        const next = {
+          ...parsed.record,
+          ...(name ? { name } : {}),
+          ...(changes.notes !== undefined ? { notes: changes.notes } : {})
+        };
+        const valid = parseModelRecord(next);
+        if (!valid.ok) throw new LatheError('INVALID_MODEL', valid.reason);
+        await db.put('models', next);
+      });
+      changed();
+    },
+
+    async deleteModel(id) {
+      await withLock(async () => {
+        const tx = db.transaction(['blobs', 'models', 'aliases'], 'readwrite');
+        const aliases = (await tx.objectStore('aliases').getAll())
+          .map((a) => parseStored(AliasRecordSchema, a))
+          .flatMap((a) => (a.ok && a.record.modelId === id ? [a.record.alias] : []));
+        if (aliases.length) {
+          abortQuietly(tx);
+          await tx.done.catch(() => {});
+          throw new LatheError(
+            'MODEL_IN_USE',
+            `This model cannot be deleted while ${aliases.map((a) => `"${a}"`).join(' and ')} ${aliases.length === 1 ? 'points' : 'point'} at it. Move the alias to another version first.`,
+            { aliases }
+          );
+        }
+        const target = parseModelRecord(await tx.objectStore('models').get(id));
+        let blobShared = false;
+        if (target.ok) {
+          for (const other of await tx.objectStore('models').getAll()) {
+            const parsed = parseModelRecord(other);
+            if (
+              parsed.ok &&
+              parsed.record.id !== id &&
+              parsed.record.weightsHash === target.record.weightsHash
+            ) {
+              blobShared = true;
+            }
+          }
+        }
+        await Promise.all([
+          tx.objectStore('models').delete(id),
+          target.ok && !blobShared
+            ? tx.objectStore('blobs').delete(target.record.weightsHash)
+            : Promise.resolve(),
+          tx.done
+        ]);
+      });
+      changed();
+    },
+
+    async setAlias(alias, modelId) {
+      if (!ALIAS_PATTERN.test(alias)) {
+        throw new LatheError(
+          'INVALID_ALIAS',
+          `"${alias}" is not a usable alias: use 1–40 lowercase letters, digits, - or _, starting with a letter.`
+        );
+      }
+      const record = await withLock(async () => {
+        if (!parseModelRecord(await db.get('models', modelId)).ok) {
+          throw new LatheError('MODEL_NOT_FOUND', `There is no saved model ${modelId}.`, {
+            modelId
+          });
+        }
+        const current = parseStored(AliasRecordSchema, await db.get('aliases', alias));
+        const now = Date.now();
+        const next: AliasRecord = current.ok
+          ? current.record.modelId === modelId
+            ? current.record
+            : {
+                alias,
+                modelId,
+                history: [
+                  ...current.record.history,
+                  { modelId: current.record.modelId, at: current.record.movedAt }
+                ].slice(-50),
+                movedAt: now
+              }
+          : { alias, modelId, history: [], movedAt: now };
+        await db.put('aliases', next);
+        return next;
+      });
+      changed();
+      return record;
+    },
+
+    async rollbackAlias(alias) {
+      const record = await withLock(async () => {
+        const current = parseStored(AliasRecordSchema, await db.get('aliases', alias));
+        if (!current.ok || current.record.history.length === 0) {
+          throw new LatheError(
+            'NOTHING_TO_ROLL_BACK',
+            `"${alias}" has no earlier version to move back to.`
+          );
+        }
+        const history = [...current.record.history];
+        const previous = history.pop()!;
+        const next: AliasRecord = {
+          alias,
+          modelId: previous.modelId,
+          history,
+          movedAt: Date.now()
+        };
+        await db.put('aliases', next);
+        return next;
+      });
+      changed();
+      return record;
+    },
+
+    async removeAlias(alias) {
+      await withLock(() => db.delete('aliases', alias));
+      changed();
+    },
+
+    async listAliases() {
+      return (await db.getAll('aliases'))
+        .map((a) => parseStored(AliasRecordSchema, a))
+        .flatMap((a) => (a.ok ? [a.record] : []))
+        .sort((a, b) => a.alias.localeCompare(b.alias));
     },
 
     estimate,
