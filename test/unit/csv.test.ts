@@ -125,6 +125,33 @@ describe('CSV against papaparse on generated tricky files', () => {
   }
 });
 
+describe('CSV against papaparse on a file parsed in pieces', () => {
+  it('quoted newlines across piece and chunk boundaries, and a record longer than a piece', async () => {
+    // Several MB, so the bulk pass cuts each chunk into pieces (after a newline, possibly one
+    // inside quotes) and yields between them; one quoted cell of 1.5 MB spans many pieces.
+    const base = trickyCsv(5, 120_000, '\n', false);
+    const cut = base.indexOf('\n', base.length >> 1) + 1;
+    const ncols = base.slice(0, base.indexOf('\n')).split(',').length;
+    const huge = `"${'big "" line\n'.repeat(120_000)}"` + ',x'.repeat(ncols - 1) + '\n';
+    const text = base.slice(0, cut) + huge + base.slice(cut);
+    expect(text.length).toBeGreaterThan(3_000_000);
+    const papa = Papa.parse<string[]>(text, { delimiter: ',', newline: '\n' });
+    const expected = papa.data.filter((r) => !(r.length === 1 && r[0] === ''));
+    for (const chunkBytes of [undefined, (1 << 20) + 3]) {
+      const { names, rows } = await readStrings(text, { chunkBytes, delimiter: ',' });
+      expect(names).toEqual(expected[0]);
+      expect(rows.length).toBe(expected.length - 1);
+      const bad = rows.findIndex((row, r) =>
+        row.some((v, c) => {
+          const want = expected[r + 1][c];
+          return v !== (MISSING.has(want.trim().toLowerCase()) ? '' : want);
+        })
+      );
+      expect(bad).toBe(-1);
+    }
+  });
+});
+
 describe('CSV parsing details', () => {
   it('sniffs ; tab and | delimiters, and prefers tab for .tsv', async () => {
     expect((await read('a;b\n1;2\n')).report.delimiter).toBe(';');
@@ -166,6 +193,27 @@ describe('CSV parsing details', () => {
       count: 1,
       lines: [2502]
     });
+  });
+
+  it('keeps every row when the sample underestimates the row count (columns grow)', async () => {
+    // Long rows first, short rows after: the row estimate from the sample is too low, so the
+    // columns grow during the bulk pass and must keep the rows already parsed.
+    const long = Array.from(
+      { length: 2500 },
+      (_, i) => `${i}.${'7'.repeat(12)},name-${'x'.repeat(40)}-${i % 7},${i}`
+    );
+    const short = Array.from({ length: 20000 }, (_, i) => `${i}.5,s${i % 5},${i}`);
+    const rows = [...long, ...short];
+    for (const chunkBytes of [4096, undefined]) {
+      const { table } = await read('x,s,n\n' + rows.join('\n') + '\n', 'data.csv', { chunkBytes });
+      expect(table.numRows).toBe(rows.length);
+      const [x, s, n] = ['x', 's', 'n'].map((c) => table.getChild(c)!);
+      const bad = rows.filter((r, i) => {
+        const [a, b, c] = r.split(',');
+        return x.get(i) !== Number(a) || s.get(i) !== b || n.get(i) !== Number(c);
+      });
+      expect(bad.slice(0, 3)).toEqual([]);
+    }
   });
 
   it('survives a 10 MB single line and 100,000 columns', async () => {
@@ -240,6 +288,48 @@ describe('type inference and value policy', () => {
       { column: 'y', type: 'integer', count: 1, examples: [{ line: 2102, value: '1,5' }] }
     ]);
     expect(report.warnings.some((w) => w.code === 'INVALID_VALUES')).toBe(true);
+  });
+
+  it('long decimals (16–19 digits, as pandas writes floats) equal Number() on every path', async () => {
+    // Rows past the type sample go through the bulk parser's inline number path; the sample
+    // through the builders: both must give Number()'s double, whatever the chunk boundaries.
+    let seed = 7;
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const texts: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const x = (rand() - 0.5) * 10 ** Math.floor(rand() * 12 - 6);
+      const kind = i % 4;
+      texts.push(
+        kind === 0
+          ? String(x)
+          : kind === 1
+            ? x.toFixed(17)
+            : kind === 2
+              ? String(Math.floor(rand() * 2 ** 32) * 2 ** 32 + Math.floor(rand() * 2 ** 32))
+              : `${Math.floor(rand() * 1e9)}${Math.floor(rand() * 1e9)}.${Math.floor(rand() * 10)}`
+      );
+    }
+    texts.push('1' + '0'.repeat(400), '0.' + '1'.repeat(30));
+    const body = texts.map((t, i) => `${t},${i}`).join('\n');
+    for (const chunkBytes of [1000, 65536, undefined]) {
+      const { table, report } = await read(`x,i\n${body}\n`, 'data.csv', { chunkBytes });
+      expect(report.columns[0].type).toBe('float');
+      const x = table.getChild('x')!;
+      const bad: string[] = [];
+      texts.forEach((t, r) => {
+        const want = Number(t) === Infinity ? null : Number(t);
+        if (!Object.is(x.get(r), want)) bad.push(`${t}: ${x.get(r)}`);
+      });
+      expect(bad.slice(0, 5)).toEqual([]);
+      expect(report.invalid).toEqual([
+        {
+          column: 'x',
+          type: 'float',
+          count: 1,
+          examples: [{ line: 6002, value: '1' + '0'.repeat(99) + '…' }]
+        }
+      ]);
+    }
   });
 
   it('a stray token within the first rows stays invalid instead of making the column text', async () => {
@@ -370,6 +460,19 @@ describe('bad CSV input', () => {
     controller.abort();
     await expectError(
       ingest(new Blob(['a\n1\n']), { fileName: 'x.csv' }, undefined, controller.signal),
+      'CANCELLED'
+    );
+  });
+  it('cancellation while reading', async () => {
+    const controller = new AbortController();
+    const body = 'a,b\n' + '1.25,xyz\n'.repeat(600_000);
+    await expectError(
+      ingest(
+        new Blob([body]),
+        { fileName: 'x.csv', chunkBytes: 1 << 20 },
+        () => controller.abort(),
+        controller.signal
+      ),
       'CANCELLED'
     );
   });

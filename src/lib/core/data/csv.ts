@@ -10,8 +10,14 @@ import {
 } from './builders';
 import { FNV_OFFSET, FNV_PRIME } from './dictionary';
 import { SAMPLE_ROWS, TypeVote } from './inference';
-import { lexeme, parseNumber } from './number';
-import { ChunkReader, concatBytes, type ReadContext } from './source';
+import { lexeme, parseLongInto, parseNumber } from './number';
+import {
+  ChunkReader,
+  concatBytes,
+  throwIfAborted,
+  yieldToEventLoop,
+  type ReadContext
+} from './source';
 import { isValidUtf8, decodeBytes, unescapeQuotes, type TextEncodingName } from './text';
 import { makeTable } from './table';
 import { LatheError, type ColumnType, type IngestWarning } from './types';
@@ -26,6 +32,9 @@ const SNIFF_RECORDS = 30;
 /** The type sample stops early at this many bytes, so a few huge rows cannot stall it. */
 const SAMPLE_BYTES = 16 * 1024 * 1024;
 const RAGGED_EXAMPLES = 10;
+/** The bulk pass parses a chunk in pieces of about this size, yielding in between. */
+const PIECE_BYTES = 512 * 1024;
+const FIRST_PIECE_BYTES = 16 * 1024;
 
 /** One record's fields as [start, end, escaped] triples, or null when it runs past the buffer. */
 interface RawRecord {
@@ -334,7 +343,11 @@ export class Tokenizer {
 const KIND_NUMBER = 0;
 const KIND_STRING = 1;
 const KIND_OTHER = 2;
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const MAX_SAFE = 9007199254740991;
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22
+];
 
 /**
  * The bulk path: splits records and converts fields in one pass, writing straight into the
@@ -353,7 +366,9 @@ export class RecordParser {
   constructor(
     private readonly state: Tokenizer,
     private readonly builders: ColumnBuilder[],
-    private readonly decimal: number
+    private readonly decimal: number,
+    /** The row count estimated from the sample, which the builders were sized for. */
+    private readonly expectedRows = 0
   ) {
     const n = builders.length;
     this.kinds = new Int8Array(n);
@@ -368,8 +383,14 @@ export class RecordParser {
     this.nonIntegral = new Uint8Array(n);
   }
 
-  private reserve(rows: number): void {
-    for (const b of this.builders) b.reserve(rows);
+  /** Makes room for rows [0, rows); rows [0, filled) hold values that growing must keep. */
+  private reserve(rows: number, filled: number): void {
+    for (const b of this.builders) {
+      // `length` is only brought up to date at the end of `parse`, and a builder that grows
+      // copies its first `length` rows.
+      b.length = filled;
+      b.reserve(rows);
+    }
     this.capacity = rows;
     for (let c = 0; c < this.builders.length; c++) {
       const nb = this.numeric[c];
@@ -389,7 +410,10 @@ export class RecordParser {
     const builders = this.builders;
     const strings = this.strings;
     const nonIntegral = this.nonIntegral;
-    if (this.capacity < row0 + 1) this.reserve(Math.ceil((row0 + 1) * 1.25) + 1024);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (this.capacity < row0 + 1) {
+      this.reserve(Math.max(this.expectedRows, Math.ceil((row0 + 1) * 1.25) + 1024), row0);
+    }
     const values = this.values;
     let row = row0;
     let i = 0;
@@ -414,7 +438,7 @@ export class RecordParser {
         consumedLine = line;
         continue;
       }
-      if (row >= this.capacity) this.reserve(Math.ceil(row * 1.25) + 1024);
+      if (row >= this.capacity) this.reserve(Math.ceil(row * 1.25) + 1024, row);
       const recordLine = line;
       let f = 0;
       for (;;) {
@@ -477,6 +501,17 @@ export class RecordParser {
           if (i < n && buf[i] === decimal) {
             i++;
             const f0 = i;
+            // Four digits at a time while there are (SWAR): x holds bytes i..i+3, the first in
+            // its low byte; the mask test passes only when all four are '0'–'9'.
+            while (i + 4 <= n) {
+              const x = view.getUint32(i, true);
+              if ((x & 0xf0f0f0f0) !== 0x30303030) break; // each byte 0x30–0x3f
+              if (((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break; // and none above 0x39
+              const p = x - 0x30303030; // digits d0 d1 d2 d3, one per byte
+              const q = (p * 10 + (p >>> 8)) & 0x00ff00ff; // d0d1 and d2d3, two per byte pair
+              m = m * 10000 + ((q & 0xff) * 100 + (q >>> 16));
+              i += 4;
+            }
             while (i < n) {
               const d = buf[i] - 48;
               if (d >>> 0 > 9) break;
@@ -487,8 +522,28 @@ export class RecordParser {
             digits += fraction;
           }
           const t = i < n ? buf[i] : LF;
-          if ((t === delim || t === LF || t === CR) && digits > 0 && digits <= 15) {
-            const v = fraction > 0 ? m / POW10[fraction] : m;
+          let v = NaN;
+          if ((t === delim || t === LF || t === CR) && digits > 0) {
+            // m is exact iff the digits' value is at most 2^53 - 1 (rounding is monotonic).
+            if (m <= MAX_SAFE && fraction <= 22) v = fraction > 0 ? m / POW10[fraction] : m;
+            else {
+              const out = values[f];
+              parseLongInto(
+                buf,
+                neg ? s + 1 : s,
+                i,
+                fraction > 0 ? -fraction : 0,
+                i,
+                decimal,
+                out,
+                row
+              );
+              v = out[row];
+              if (v === Infinity) v = NaN;
+              else nonIntegral[f] = 1; // as parseNumber: not an exact integer lexeme
+            }
+          }
+          if (v === v) {
             values[f][row] = neg ? -v : v;
             if (fraction >= 0) nonIntegral[f] = 1;
           } else {
@@ -668,9 +723,11 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
   /** The carry-over followed by the next chunk; in place (in `window`) once the sample is done. */
   const read = async (): Promise<{ data: Uint8Array; final: boolean }> => {
     if (reader.done) return { data: carry, final: true };
-    const chunk = await reader.next(carry.length);
-    if (!window) return { data: concatBytes(carry, chunk), final: reader.done };
-    const size = carry.length + chunk.length;
+    if (!window) {
+      const chunk = await reader.next(carry.length);
+      return { data: concatBytes(carry, chunk), final: reader.done };
+    }
+    const size = carry.length + reader.nextLength(carry.length);
     if (size > window.length) {
       const next = new Uint8Array(size);
       next.set(carry);
@@ -678,7 +735,7 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
     } else if (carry.buffer === window.buffer) {
       window.copyWithin(0, carry.byteOffset, carry.byteOffset + carry.length);
     } else window.set(carry);
-    window.set(chunk, carry.length);
+    await reader.readInto(window, carry.length, carry.length);
     return { data: window.subarray(0, size), final: reader.done };
   };
 
@@ -703,7 +760,10 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
   const decimal = decimalByteOf(sample, delim);
   const inferred = inferTypes(sample, ncols, decimal);
   const sampleBytes = Math.max(1, reader.position - header.next - carry.length);
-  const capacity = Math.ceil(((sampleRows * ctx.source.size) / sampleBytes) * 1.05) + 16;
+  const capacity = Math.min(
+    Math.ceil(((sampleRows * ctx.source.size) / sampleBytes) * 1.05) + 16,
+    1 << 26
+  );
   const choices = names.map((name, c) => chooseType(name, inferred[c], pass));
   const builders = names.map((name, c) =>
     createBuilder({
@@ -712,7 +772,7 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
       forced: choices[c].forced,
       decimal,
       encoding: pass.encoding,
-      capacity: Math.min(capacity, 1 << 26)
+      capacity
     })
   );
   for (const batch of sample) {
@@ -720,8 +780,11 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
   }
   sample.length = 0;
   let rows = sampleRows;
-  const parser = new RecordParser(tokenizer, builders, decimal);
+  const parser = new RecordParser(tokenizer, builders, decimal, capacity);
   window = new Uint8Array(ctx.chunkBytes + Math.max(carry.length, 1024));
+  // The first piece is small, so that `parse` runs to its end once before V8 optimizes it:
+  // code it has never reached has no type feedback, and reaching it later deoptimizes.
+  let piece = FIRST_PIECE_BYTES;
   while (!finished) {
     const { data, final } = await read();
     let end = data.length;
@@ -732,13 +795,28 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
         continue;
       }
     }
-    const { rows: parsed, consumed } = parser.parse(
-      end === data.length ? data : data.subarray(0, end),
-      final,
-      rows
-    );
-    rows += parsed;
-    carry = data.subarray(consumed);
+    // In pieces of about PIECE_BYTES cut after a newline, yielding to the event loop between
+    // them: the reads under way (the next chunk) progress only when it turns. A newline inside
+    // quotes just leaves an incomplete record, which the next piece parses again.
+    let at = 0;
+    let whole = false;
+    for (;;) {
+      let cut = end;
+      if (!whole && end - at > piece * 2) cut = data.indexOf(LF, at + piece) + 1 || end;
+      piece = PIECE_BYTES;
+      const { rows: parsed, consumed } = parser.parse(
+        at === 0 && cut === data.length ? data : data.subarray(at, cut),
+        final && cut === end,
+        rows
+      );
+      rows += parsed;
+      at += consumed;
+      if (cut === end) break;
+      whole = consumed === 0; // a record longer than a piece: parse the rest at once
+      await yieldToEventLoop();
+      throwIfAborted(ctx.signal, fileName);
+    }
+    carry = data.subarray(at);
     finished = final;
     ctx.progress.report(reader.position - carry.length, rows);
   }
