@@ -4,7 +4,8 @@
  * a table. See bench/README.md for what each figure means.
  *
  *   npm run bench                      # everything (~1–2 min)
- *   npm run bench -- --only csv,idb    # sections: csv, quoted, memory, arrow, idb, shell;
+ *   npm run bench -- --only csv,idb    # sections: csv, quoted, memory, arrow, transform, idb,
+ *                                      # shell;
  *                                      # their figures replace the same names in latest.json
  *   npm run bench -- --rebuild         # rebuild the app before measuring the shell
  */
@@ -281,6 +282,15 @@ async function sectionArrow(): Promise<void> {
   add('profile_rows_s', table.numRows / (pms / 1000), 'rows/s');
 }
 
+/** Feature engine fit + apply beside arquero and a hand loop, and the live preview (lib/transform.ts). */
+async function sectionTransform(): Promise<void> {
+  await ensureCsv(PLAIN_CSV, false);
+  const { runTransformSection } = await import('./lib/transform.ts');
+  const table = latheTable ?? (await latheIngest(PLAIN_CSV));
+  latheTable = table;
+  await runTransformSection(table, add);
+}
+
 async function sectionIdb(): Promise<void> {
   console.log(
     `\nIndexedDB in headless Chromium, ~80 MB Arrow table, median of ${IDB_ROUNDS} rounds`
@@ -341,6 +351,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   quoted: sectionQuoted,
   memory: sectionMemory,
   arrow: sectionArrow,
+  transform: sectionTransform,
   idb: sectionIdb,
   shell: sectionShell
 };

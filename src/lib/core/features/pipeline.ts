@@ -12,6 +12,7 @@ import {
 import { headRows, schemaOfFrame, tableToFrame, takeRows } from './convert';
 import type { Frame, FrameColumn } from './frame';
 import { resolveStep, STEP_KINDS, type ResolvedStep } from './registry';
+import { columnLength, settleFrame, takeRowsLazy } from './rows';
 import {
   createRng,
   deriveSeed,
@@ -93,23 +94,35 @@ function column(frame: Frame, name: string): FrameColumn | undefined {
   return frame.columns.find((c) => c.name === name);
 }
 
+const SMALL_CLASSES = 1024;
+
 /** Per-row class codes of a classification target (-1 when missing), and the class count. */
 function classCodes(target: FrameColumn): { codes: Int32Array; classes: number } {
   if (target.kind === 'category') return { codes: target.codes, classes: target.dictionary.length };
   const values = target.values;
   const codes = new Int32Array(values.length);
+  // Codes in order of first appearance. Small non-negative integers (0/1 labels, class ids)
+  // are looked up in a table rather than a Map: ~4x faster on 1M rows.
+  const small = new Int32Array(SMALL_CLASSES).fill(-1);
   const seen = new Map<number, number>();
+  let classes = 0;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (x !== x) {
       codes[i] = -1;
       continue;
     }
-    let code = seen.get(x);
-    if (code === undefined) seen.set(x, (code = seen.size));
+    let code: number | undefined;
+    if (x >= 0 && x < SMALL_CLASSES && (x | 0) === x) {
+      code = small[x | 0];
+      if (code < 0) small[x | 0] = code = classes++;
+    } else {
+      code = seen.get(x);
+      if (code === undefined) seen.set(x, (code = classes++));
+    }
     codes[i] = code;
   }
-  return { codes, classes: seen.size };
+  return { codes, classes };
 }
 
 /** Splits the rows that have a target (and a time, for time splits). */
@@ -131,15 +144,15 @@ export function splitFrame(
   let missingTarget = 0;
   let missingTime = 0;
   const present = new Uint8Array(labels ? labels.classes : 0);
+  const codes = labels ? labels.codes : null;
+  const values = !labels && target.kind === 'number' ? target.values : null;
   for (let i = 0; i < n; i++) {
-    const missing = labels
-      ? labels.codes[i] < 0
-      : target.kind === 'number' && target.values[i] !== target.values[i];
+    const missing = codes !== null ? codes[i] < 0 : values !== null && values[i] !== values[i];
     if (missing) missingTarget++;
-    else if (times && times[i] !== times[i]) missingTime++;
+    else if (times !== null && times[i] !== times[i]) missingTime++;
     else {
       kept[k++] = i;
-      if (labels) present[labels.codes[i]] = 1;
+      if (codes !== null) present[codes[i]] = 1;
     }
   }
   const rows = kept.subarray(0, k);
@@ -228,9 +241,7 @@ function applyStep(
     problem = 'columns other than it declared';
   } else if (frame.columns.some((c) => c.name === spec.target) && !produced.has(spec.target)) {
     problem = 'no target column';
-  } else if (
-    out.columns.some((c) => (c.kind === 'category' ? c.codes.length : c.values.length) !== out.rows)
-  ) {
+  } else if (out.columns.some((c) => columnLength(c) !== out.rows)) {
     problem = 'columns of unequal length';
   } else if (
     like &&
@@ -263,6 +274,12 @@ function fitStep(resolved: ResolvedStep, train: Frame, spec: PipelineSpec, index
  * only). Each step is checked against the columns the previous one really produced, so steps
  * may use columns known only after fitting (one-hot outputs). Yields to the event loop between
  * steps so a worker sees cancellation.
+ *
+ * On the bench's 1M rows (`npm run bench -- --only transform`: scale ×8 + onehot ×2 → 50
+ * columns, three splits) this takes ~0.32 s of CPU — about what hand-written typed-array loops
+ * take when given the split for free; most of it is first-touching the 400 MB of output and the
+ * GCs that much new memory triggers. arquero 7 doing the same on one table (filter + rollup,
+ * derive) takes ~1.4 s.
  */
 export async function fitPipeline(
   input: PipelineInput,
@@ -291,10 +308,12 @@ export async function fitPipeline(
   };
   report('split', 0, 0);
   const { indices, counts } = splitFrame(frame, spec);
+  // Columns are copied into the splits when first read; steps that replace a column read it
+  // through the row numbers instead (see rows.ts). Everything is copied by the end.
   let splits: Record<SplitName, Frame> = {
-    train: takeRows(frame, indices.train),
-    validation: takeRows(frame, indices.validation),
-    test: takeRows(frame, indices.test)
+    train: takeRowsLazy(frame, indices.train),
+    validation: takeRowsLazy(frame, indices.validation),
+    test: takeRowsLazy(frame, indices.test)
   };
   const states: Json[] = [];
   for (let i = 0; i < n; i++) {
@@ -323,6 +342,7 @@ export async function fitPipeline(
     }
     splits = next;
   }
+  for (const name of SPLIT_NAMES) settleFrame(splits[name]);
   report('done', n, 1);
   return { splits, states, schema: schemaOfFrame(splits.train), counts, indices };
 }
