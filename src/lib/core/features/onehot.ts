@@ -5,6 +5,7 @@ import { codeSource } from './rows';
 import type { StepContext, StepKind } from './step';
 import {
   MAX_LIST,
+  checkOutputSize,
   checkUniqueNames,
   columnList,
   columnName,
@@ -322,6 +323,8 @@ export const onehotStep: StepKind<Params, State> = {
     return { columns };
   },
   apply(frame: Frame, p: Params, state: State, ctx: StepContext): Frame {
+    const created = state.columns.reduce((sum, s) => sum + s.names.length, 0);
+    checkOutputSize(ctx, TYPE, frame.rows, created);
     const replacements = new Map<string, FrameColumn[]>();
     for (const s of state.columns)
       replacements.set(

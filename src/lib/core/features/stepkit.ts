@@ -343,3 +343,25 @@ export function codeLookup(col: CategoryColumn, lookup: ReadonlyMap<string, numb
   for (let i = 0; i < out.length; i++) out[i] = lookup.get(col.dictionary[i]) ?? -1;
   return out;
 }
+
+/** Cells (rows × columns, float64) one step may create: about 1.6 GB, what a tab can hold. */
+export const MAX_NEW_CELLS = 200_000_000;
+
+/** Refuses, before allocating, an output too large for the browser's memory. */
+export function checkOutputSize(
+  ctx: StepContext,
+  type: string,
+  rows: number,
+  newColumns: number
+): void {
+  const cells = rows * newColumns;
+  if (cells <= MAX_NEW_CELLS) return;
+  const gb = (cells * 8) / 1e9;
+  throw stepError(
+    ctx,
+    type,
+    `the output would be ${rows.toLocaleString('en-US')} rows × ${newColumns.toLocaleString('en-US')} new columns (${gb.toFixed(1)} GB), more than a browser tab can hold (${((MAX_NEW_CELLS * 8) / 1e9).toFixed(1)} GB). Create fewer columns or filter rows first.`,
+    { rows, columns: newColumns, cells },
+    'STEP_FAILED'
+  );
+}

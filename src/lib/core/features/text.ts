@@ -4,6 +4,7 @@ import type { CategoryColumn, Frame, FrameColumn } from './frame';
 import type { StepContext, StepKind } from './step';
 import {
   categoryColumn,
+  checkOutputSize,
   checkUniqueNames,
   columnList,
   comparePy,
@@ -183,6 +184,8 @@ export const textStep: StepKind<Params, State> = {
     };
   },
   apply(frame: Frame, p: Params, state: State, ctx: StepContext): Frame {
+    const created = state.columns.reduce((sum, s) => sum + s.vocabulary.length, 0);
+    checkOutputSize(ctx, TYPE, frame.rows, created);
     const replacements = new Map<string, FrameColumn[]>();
     for (const s of state.columns) {
       const col = categoryColumn(frame, s.column, ctx, TYPE, ALLOWED);
