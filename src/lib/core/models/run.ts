@@ -1,0 +1,77 @@
+import {
+  evaluateClassification,
+  type ClassificationReport
+} from '../evaluate/classification-report';
+import { evaluateRegression, type RegressionReport } from '../evaluate/regression-report';
+import type { PipelineSpec } from '../spec/types';
+import { chooseBackend, type BackendChoice, type BackendOptions } from './backend';
+import {
+  prepareTrainingData,
+  type FeatureSplits,
+  type SplitArrays,
+  type TrainingData
+} from './data';
+import { predict } from './predict';
+import { resolveTrainingConfig } from './settings';
+import { trainModel, type TrainOptions, type TrainResult, type TrainedModel } from './train';
+
+export type EvaluationReport = ClassificationReport | RegressionReport;
+
+export interface TrainingRun {
+  result: TrainResult;
+  choice: BackendChoice;
+  features: string[];
+  classes: string[] | null;
+  /** Reports on the validation and test splits that have rows (trained models only). */
+  metrics: Partial<Record<'validation' | 'test', EvaluationReport>>;
+}
+
+/** Probabilities as a full n×k matrix (binary models output only P(classes[1])). */
+function probabilityMatrix(output: Float64Array, rows: number, classes: number): Float64Array {
+  if (classes !== 2 || output.length === rows * 2) return output;
+  const proba = new Float64Array(rows * 2);
+  for (let i = 0; i < rows; i++) {
+    proba[2 * i] = 1 - output[i];
+    proba[2 * i + 1] = output[i];
+  }
+  return proba;
+}
+
+async function evaluateSplit(
+  model: TrainedModel,
+  data: TrainingData,
+  split: SplitArrays
+): Promise<EvaluationReport> {
+  const output = await predict({ network: model.network, weights: model.weights }, split.x);
+  if (data.classes) {
+    return evaluateClassification(
+      split.y as Int32Array,
+      probabilityMatrix(output, split.rows, data.classes.length),
+      data.classes
+    );
+  }
+  return evaluateRegression(split.y as Float64Array, output);
+}
+
+/**
+ * One training run from a fitted feature set: the spec's model and train sections (defaults
+ * filled), a measured backend choice, the seeded training loop, then evaluation of the trained
+ * model on the validation and test splits with the same predict path the registry uses.
+ */
+export async function runTraining(
+  splits: FeatureSplits,
+  spec: PipelineSpec,
+  options: TrainOptions & { backend?: BackendOptions } = {}
+): Promise<TrainingRun> {
+  const config = resolveTrainingConfig(spec);
+  const data = prepareTrainingData(splits, { target: spec.target, task: spec.task });
+  const choice = await chooseBackend({ ...options.backend, preference: config.train.backend });
+  const result = await trainModel(data, config, options);
+  const metrics: TrainingRun['metrics'] = {};
+  if (result.status !== 'failed') {
+    for (const name of ['validation', 'test'] as const) {
+      if (data[name].rows > 0) metrics[name] = await evaluateSplit(result, data, data[name]);
+    }
+  }
+  return { result, choice, features: data.features, classes: data.classes, metrics };
+}
