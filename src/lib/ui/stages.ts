@@ -4,5 +4,7 @@
  */
 export const STAGES = [
   { id: 'data', label: 'Data', href: '/' },
-  { id: 'features', label: 'Features', href: '/features' }
+  { id: 'features', label: 'Features', href: '/features' },
+  { id: 'train', label: 'Train', href: '/train' },
+  { id: 'models', label: 'Models', href: '/models' }
 ] as const;

@@ -5,8 +5,11 @@ import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
 import { exportDatasetCsv } from '$lib/jobs/export';
 import {
   openStore,
+  type AliasRecord,
   type DatasetRecord,
   type FeatureSetRecord,
+  type ModelRecord,
+  type UnreadableModel,
   type Store,
   type UnreadableDataset,
   type UnreadableFeatureSet
@@ -56,6 +59,8 @@ function safeFileName(name: string): string {
 class Workspace {
   datasets = $state<DatasetEntry[]>([]);
   featureSets = $state<(FeatureSetRecord | UnreadableFeatureSet)[]>([]);
+  models = $state<(ModelRecord | UnreadableModel)[]>([]);
+  aliases = $state<AliasRecord[]>([]);
   loaded = $state(false);
   selectedId = $state<string | null>(null);
   table = $state.raw<Table | null>(null);
@@ -100,9 +105,11 @@ class Workspace {
   async refresh() {
     try {
       const store = await this.openStore();
-      [this.datasets, this.featureSets] = await Promise.all([
+      [this.datasets, this.featureSets, this.models, this.aliases] = await Promise.all([
         store.listDatasets(),
-        store.listFeatureSets()
+        store.listFeatureSets(),
+        store.listModels(),
+        store.listAliases()
       ]);
       this.error = this.error?.code === 'STORE_UNAVAILABLE' ? null : this.error;
     } catch (error) {
@@ -248,6 +255,18 @@ class Workspace {
       this.tableError = null;
     }
     this.sessionFiles.delete(id);
+    await this.refresh();
+  }
+
+  /** Runs a registry change; a refusal (e.g. deleting a model an alias points at) is shown. */
+  async registry(change: (store: Store) => Promise<unknown>) {
+    try {
+      await change(await this.openStore());
+      this.error = null;
+    } catch (error) {
+      const data = error as Partial<LatheErrorData>;
+      this.error = { code: data.code ?? 'STORE_FAILED', message: data.message ?? String(error) };
+    }
     await this.refresh();
   }
 

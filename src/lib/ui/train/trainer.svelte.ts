@@ -1,0 +1,60 @@
+import type { LatheErrorData } from '$lib/core/data/types';
+import type { Json } from '$lib/core/features/step';
+import type { TrainRequest } from '$lib/core/models/events';
+import type { EpochLog, TrainProgress } from '$lib/core/models/train';
+import { startTraining, type TrainJob } from '$lib/jobs/train';
+import type { ModelRecord } from '$lib/store';
+
+/** One training run as the Train stage shows it: status, live curves, outcome. */
+export class TrainRun {
+  running = $state(false);
+  status = $state('');
+  epochs = $state<EpochLog[]>([]);
+  progress = $state.raw<TrainProgress | null>(null);
+  backend = $state.raw<Json | null>(null);
+  result = $state.raw<ModelRecord | null>(null);
+  error = $state.raw<LatheErrorData | null>(null);
+  stopping = $state(false);
+  private job: TrainJob | null = null;
+
+  start(request: TrainRequest): Promise<ModelRecord | null> {
+    if (this.running) return Promise.resolve(null);
+    this.running = true;
+    this.stopping = false;
+    this.status = 'Starting';
+    this.epochs = [];
+    this.progress = null;
+    this.backend = null;
+    this.result = null;
+    this.error = null;
+    const job = startTraining(request, (event) => {
+      if (event.type === 'status') this.status = event.message;
+      else if (event.type === 'epoch') {
+        this.epochs.push(event.log);
+        this.status = 'Training';
+      } else if (event.type === 'progress') this.progress = event.progress;
+      else this.backend = event.choice;
+    });
+    this.job = job;
+    return job.result.then((outcome) => {
+      this.running = false;
+      this.job = null;
+      if (outcome.ok) {
+        this.result = outcome.value;
+        return outcome.value;
+      }
+      this.error = outcome.error;
+      return null;
+    });
+  }
+
+  /** Stops after the current batch; the best checkpoint is kept if the request asked for it. */
+  stop() {
+    this.stopping = true;
+    this.job?.stop();
+  }
+
+  abort() {
+    this.job?.abort();
+  }
+}

@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { openApp, useApp } from './harness';
+
+async function buildPenguinFeatures(page: Page) {
+  await page.getByTestId('sample-penguins').click();
+  await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByTestId('preview').waitFor({ timeout: 30_000 });
+  await page.getByTestId('run-pipeline').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByTestId('train').waitFor();
+}
+
+async function train(page: Page, epochs: number) {
+  await page.getByTestId('epochs').fill(String(epochs));
+  await page.getByTestId('train').click();
+  const done = page.getByTestId('train-result').or(page.getByTestId('train-error'));
+  await done.waitFor({ timeout: 180_000 });
+  return page.getByTestId('train-result').innerText();
+}
+
+describe('Train and Models stages in Chromium', () => {
+  const app = useApp();
+
+  it('trains with live curves, registers versions, compares them, moves and rolls back an alias', async () => {
+    const page = await openApp(app.session, app.server);
+    await buildPenguinFeatures(page);
+    await page.getByTestId('backend-select').selectOption('wasm');
+    const first = await train(page, 25);
+    assert.match(first, /Saved model version 1/);
+    // Both splits evaluated; the penguins are nearly separable with a logistic model.
+    const accuracy = Number(/test split\s+accuracy[^\n]*\n([\d.]+)%/.exec(first)?.[1]);
+    assert.ok(accuracy >= 90, `test accuracy ${accuracy}`);
+    assert.match(await page.getByTestId('train-status').innerText(), /wasm/);
+    // The live chart has its table alternative.
+    await page.getByRole('button', { name: 'Show as table' }).first().click();
+    assert.ok((await page.locator('table').count()) > 0);
+
+    await page.getByTestId('model-select').selectOption('mlp');
+    const second = await train(page, 10);
+    assert.match(second, /Saved model version 2/);
+
+    await page.getByRole('link', { name: 'Models', exact: true }).click();
+    const rows = page.getByTestId('model-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    await page.getByLabel('Compare version 1').check();
+    await page.getByLabel('Compare version 2').check();
+    assert.match(await page.getByTestId('compare').innerText(), /accuracy/);
+
+    await rows.filter({ hasText: 'v1' }).getByRole('button').click();
+    await page.getByTestId('set-alias').click();
+    await page.getByText(/production\s*→ v1/).waitFor();
+    await rows.filter({ hasText: 'v2' }).getByRole('button').click();
+    await page.getByTestId('set-alias').click();
+    await page.getByText(/production\s*→ v2/).waitFor();
+
+    await page.getByTestId('delete-model').click();
+    const refusal = page.getByTestId('error');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /cannot be deleted while "production" points at it/);
+    assert.equal(await rows.count(), 2);
+
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByText(/production\s*→ v1/).waitFor();
+    await page.getByTestId('delete-model').click();
+    await rows.nth(1).waitFor({ state: 'detached' });
+    assert.equal(await rows.count(), 1);
+    await page.close();
+  });
+});
