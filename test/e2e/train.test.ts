@@ -71,4 +71,27 @@ describe('Train and Models stages in Chromium', () => {
     assert.equal(await rows.count(), 1);
     await page.close();
   });
+
+  it('trains the same model on cpu, wasm and WebGPU (software adapter) with agreeing results', async () => {
+    const page = await openApp(app.session, app.server);
+    await buildPenguinFeatures(page);
+    const losses: Record<string, number> = {};
+    for (const backend of ['cpu', 'wasm', 'webgpu']) {
+      await page.getByTestId('backend-select').selectOption(backend);
+      await page.getByLabel('Early-stopping patience').fill('0');
+      const text = await train(page, 8);
+      assert.match(await page.getByTestId('train-status').innerText(), new RegExp(backend));
+      losses[backend] = Number(
+        /test split\s+accuracy[^\n]*\n(?:\S+\s+){4}([\d.]+)/.exec(text)?.[1]
+      );
+    }
+    // Same seed, same data, same float32 arithmetic up to summation order: log loss agrees to 1e-4.
+    for (const backend of ['wasm', 'webgpu']) {
+      assert.ok(
+        Math.abs(losses[backend] - losses.cpu) <= 1e-4 * Math.max(1, losses.cpu),
+        `${backend} ${losses[backend]} vs cpu ${losses.cpu}`
+      );
+    }
+    await page.close();
+  });
 });
