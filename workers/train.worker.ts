@@ -17,7 +17,9 @@ import { openStore, SPLIT_NAMES, type ModelRecord } from '../src/lib/store';
 let controller: AbortController | null = null;
 
 async function adapterInfo(): Promise<AdapterInfo | undefined> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo } | null> } }).gpu;
+  const gpu = (
+    navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo } | null> } }
+  ).gpu;
   if (!gpu) return undefined;
   try {
     const adapter = await gpu.requestAdapter();
@@ -28,22 +30,36 @@ async function adapterInfo(): Promise<AdapterInfo | undefined> {
 }
 
 const api = {
-  async train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<JobOutcome<ModelRecord>> {
+  async train(
+    request: TrainRequest,
+    onEvent: (event: TrainEvent) => void
+  ): Promise<JobOutcome<ModelRecord>> {
     controller = new AbortController();
     const started = performance.now();
     try {
-      if (typeof request?.featureSetId !== 'string' || !/^[0-9a-f]{64}$/.test(request.featureSetId)) {
+      if (
+        typeof request?.featureSetId !== 'string' ||
+        !/^[0-9a-f]{64}$/.test(request.featureSetId)
+      ) {
         throw new LatheError('BAD_REQUEST', 'The feature set id is not a SHA-256 digest.');
       }
       const store = await openStore();
       const featureSet = await store.findFeatureSet(request.featureSetId);
-      if (!featureSet) throw new LatheError('FEATURE_SET_NOT_FOUND', 'That feature set is no longer saved.');
+      if (!featureSet)
+        throw new LatheError('FEATURE_SET_NOT_FOUND', 'That feature set is no longer saved.');
       // The feature set's own spec, with the model and train sections the person chose.
-      const spec = parseSpec({ ...(featureSet.spec as object), model: request.model, train: request.train });
+      const spec = parseSpec({
+        ...(featureSet.spec as object),
+        model: request.model,
+        train: request.train
+      });
       onEvent({ type: 'status', message: 'Loading the feature set' });
       const splits = Object.fromEntries(
         await Promise.all(
-          SPLIT_NAMES.map(async (name) => [name, tableToFrame(tableFromIPC(await store.loadFeatureSplit(featureSet.id, name)))])
+          SPLIT_NAMES.map(async (name) => [
+            name,
+            tableToFrame(tableFromIPC(await store.loadFeatureSplit(featureSet.id, name)))
+          ])
         )
       );
       onEvent({ type: 'status', message: 'Choosing the fastest backend' });
@@ -62,6 +78,7 @@ const api = {
         }
       });
       onEvent({ type: 'backend', choice: JSON.parse(JSON.stringify(run.choice)) as Json });
+      if (run.fallback) onEvent({ type: 'status', message: run.fallback });
       const result = run.result;
       if (result.status === 'failed') {
         throw new LatheError('TRAINING_FAILED', result.reason, { code: result.code });
@@ -84,7 +101,12 @@ const api = {
         bestEpoch: result.bestEpoch,
         history: JSON.parse(JSON.stringify(result.history)) as Json[],
         backend: JSON.parse(
-          JSON.stringify({ name: result.backend, choice: run.choice, samplesPerSecond: result.samplesPerSecond })
+          JSON.stringify({
+            name: result.backend,
+            choice: run.choice,
+            fallback: run.fallback,
+            samplesPerSecond: result.samplesPerSecond
+          })
         ) as Json,
         seed: result.seed,
         durationMs: Math.round(performance.now() - started),

@@ -4,7 +4,7 @@ import {
 } from '../evaluate/classification-report';
 import { evaluateRegression, type RegressionReport } from '../evaluate/regression-report';
 import type { PipelineSpec } from '../spec/types';
-import { chooseBackend, type BackendChoice, type BackendOptions } from './backend';
+import { chooseBackend, useBackend, type BackendChoice, type BackendOptions } from './backend';
 import {
   prepareTrainingData,
   type FeatureSplits,
@@ -24,6 +24,8 @@ export interface TrainingRun {
   classes: string[] | null;
   /** Reports on the validation and test splits that have rows (trained models only). */
   metrics: Partial<Record<'validation' | 'test', EvaluationReport>>;
+  /** Set when the run had to move off WebGPU: what happened there, in plain words. */
+  fallback: string | null;
 }
 
 /** Probabilities as a full n×k matrix (binary models output only P(classes[1])). */
@@ -66,12 +68,21 @@ export async function runTraining(
   const config = resolveTrainingConfig(spec);
   const data = prepareTrainingData(splits, { target: spec.target, task: spec.task });
   const choice = await chooseBackend({ ...options.backend, preference: config.train.backend });
-  const result = await trainModel(data, config, options);
+  let result = await trainModel(data, config, options);
+  let fallback: string | null = null;
+  // tfjs-backend-webgpu has known numeric bugs: a run that blows up there is retried on the
+  // next backend that passed the check, and the person is told, instead of blaming the settings.
+  const other = choice.trials.find((t) => t.ok && t.name !== 'webgpu');
+  if (result.status === 'failed' && choice.backend === 'webgpu' && other) {
+    fallback = `Training on WebGPU failed (${result.reason}); it was run again on ${other.name}.`;
+    await useBackend(other.name, options.backend);
+    result = await trainModel(data, config, options);
+  }
   const metrics: TrainingRun['metrics'] = {};
   if (result.status !== 'failed') {
     for (const name of ['validation', 'test'] as const) {
       if (data[name].rows > 0) metrics[name] = await evaluateSplit(result, data, data[name]);
     }
   }
-  return { result, choice, features: data.features, classes: data.classes, metrics };
+  return { result, choice, features: data.features, classes: data.classes, metrics, fallback };
 }
