@@ -4,8 +4,10 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
+// playwright-core and vite are imported where used, not here: run.ts imports this module up front,
+// and loading them grows the heap (~18 -> ~75 MB with bundle-node.ts) in which the CSV contenders
+// are then timed, which made every major GC costlier during their runs.
+import type { BrowserContext } from 'playwright-core';
 import type { IdbBenchResult } from '../browser/idb-page.ts';
 import { serveStatic } from './server.ts';
 
@@ -22,6 +24,7 @@ export async function withChromium<T>(
   fn: (ctx: BrowserContext) => Promise<T>,
   options: { serviceWorkers?: 'allow' | 'block' } = {}
 ): Promise<T> {
+  const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'lathe-bench-chromium-'));
   const ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
@@ -41,6 +44,7 @@ export async function withChromium<T>(
 export async function runIdbBench(rootDir: string, rounds = 3): Promise<IdbBenchResult> {
   const configFile = join(rootDir, 'bench/browser/vite.config.ts');
   const outDir = join(rootDir, 'bench/data/browser');
+  const { build } = await import('vite');
   await build({ configFile, logLevel: 'warn' });
   writeFileSync(
     join(outDir, 'index.html'),

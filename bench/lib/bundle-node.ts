@@ -5,9 +5,10 @@
  * external and resolve from node_modules at run time, as in any node program.
  */
 import { join } from 'node:path';
-import { build } from 'vite';
 
 export async function bundleMemChild(rootDir: string): Promise<string> {
+  // Imported here, not at the top: see the note in browser.ts.
+  const { build } = await import('vite');
   const outDir = join(rootDir, 'bench/data/node');
   await build({
     configFile: false,
