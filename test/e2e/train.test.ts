@@ -94,4 +94,33 @@ describe('Train and Models stages in Chromium', () => {
     }
     await page.close();
   });
+
+  it('closing the tab mid-training registers nothing', async () => {
+    const modelCount = async (page: Page) => {
+      await page.getByRole('link', { name: 'Models', exact: true }).click();
+      await page
+        .locator('[data-testid="model-list"], [data-testid="models-empty"]')
+        .first()
+        .waitFor();
+      return page.getByTestId('model-row').count();
+    };
+    const page = await openApp(app.session, app.server);
+    const before = await modelCount(page);
+    await page.getByRole('link', { name: 'Data', exact: true }).click();
+    await buildPenguinFeatures(page);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await page.getByLabel('Early-stopping patience').fill('0');
+    await page.getByTestId('epochs').fill('5000');
+    await page.getByTestId('train').click();
+    await page
+      .getByTestId('train-status')
+      .filter({ hasText: /epoch \d+ of 5000/ })
+      .waitFor({ timeout: 60_000 });
+    await page.close({ runBeforeUnload: false });
+
+    const again = await openApp(app.session, app.server);
+    assert.equal(await modelCount(again), before);
+    assert.equal(await again.getByText(/cannot be read/).count(), 0);
+    await again.close();
+  });
 });

@@ -1,6 +1,7 @@
 import type { LatheErrorData } from '$lib/core/data/types';
 import type { Json } from '$lib/core/features/step';
 import type { TrainRequest } from '$lib/core/models/events';
+import { TRAIN_DEFAULTS } from '$lib/core/models/settings';
 import type { EpochLog, TrainProgress } from '$lib/core/models/train';
 import { startTraining, type TrainJob } from '$lib/jobs/train';
 import type { ModelRecord } from '$lib/store';
@@ -27,11 +28,21 @@ export class TrainRun {
     this.backend = null;
     this.result = null;
     this.error = null;
+    const planned = request.train?.epochs ?? TRAIN_DEFAULTS.epochs;
     const job = startTraining(request, (event) => {
       if (event.type === 'status') this.status = event.message;
       else if (event.type === 'epoch') {
         this.epochs.push(event.log);
         this.status = 'Training';
+        // Short epochs finish between the loop's progress reports: each epoch reports too.
+        this.progress = {
+          epoch: event.log.epoch,
+          epochs: planned,
+          batch: 0,
+          batches: 0,
+          fraction: event.log.epoch / planned,
+          samplesPerSecond: event.log.samplesPerSecond
+        };
       } else if (event.type === 'progress') this.progress = event.progress;
       else this.backend = event.choice;
     });
