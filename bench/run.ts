@@ -4,7 +4,7 @@
  * a table. See bench/README.md for what each figure means.
  *
  *   npm run bench                      # everything (~1–2 min)
- *   npm run bench -- --only csv,idb    # sections: csv, quoted, memory, arrow, transform, idb,
+ *   npm run bench -- --only csv,idb    # sections: csv, quoted, memory, arrow, transform, train, idb,
  *                                      # shell;
  *                                      # their figures replace the same names in latest.json
  *   npm run bench -- --rebuild         # rebuild the app before measuring the shell
@@ -291,6 +291,15 @@ async function sectionTransform(): Promise<void> {
   await runTransformSection(table, add);
 }
 
+/** MLP training: the stored feature set → fit path against raw model.fit (lib/train.ts). */
+async function sectionTrain(): Promise<void> {
+  await ensureCsv(PLAIN_CSV, false);
+  const { runTrainSection } = await import('./lib/train.ts');
+  const table = latheTable ?? (await latheIngest(PLAIN_CSV));
+  latheTable = table;
+  await runTrainSection(table, add);
+}
+
 async function sectionIdb(): Promise<void> {
   console.log(
     `\nIndexedDB in headless Chromium, ~80 MB Arrow table, median of ${IDB_ROUNDS} rounds`
@@ -352,6 +361,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   memory: sectionMemory,
   arrow: sectionArrow,
   transform: sectionTransform,
+  train: sectionTrain,
   idb: sectionIdb,
   shell: sectionShell
 };
