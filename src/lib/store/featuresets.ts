@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { parseStored } from './parse';
+import { COUNT, HASH as STORED_HASH, JSON_VALUE, parseStored, type Unreadable } from './parse';
 import { COLUMN_TYPES, type ColumnSchema } from '../core/data/types';
 import type { Json } from '../core/features/step';
 
@@ -37,25 +37,11 @@ export interface FeatureSetRecord {
   createdAt: number;
 }
 
-export interface UnreadableFeatureSet {
-  id: string;
-  unreadable: true;
-  reason: string;
-  name?: string;
-}
+export type UnreadableFeatureSet = Unreadable;
 
-const HASH = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const json: v.GenericSchema<Json> = v.lazy(() =>
-  v.union([
-    v.null(),
-    v.boolean(),
-    v.number(),
-    v.string(),
-    v.array(json),
-    v.record(v.string(), json)
-  ])
-);
+const HASH = STORED_HASH;
+const count = COUNT;
+const json = JSON_VALUE;
 const split = v.object({ hash: HASH, rows: count, bytes: count });
 
 export const FeatureSetRecordSchema = v.object({

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { parseStored } from './parse';
+import { COUNT, HASH as STORED_HASH, JSON_VALUE, parseStored, type Unreadable } from './parse';
 import type { Json } from '../core/features/step';
 
 /**
@@ -39,12 +39,7 @@ export interface ModelRecord {
   createdAt: number;
 }
 
-export interface UnreadableModel {
-  id: string;
-  unreadable: true;
-  reason: string;
-  name?: string;
-}
+export type UnreadableModel = Unreadable;
 
 export interface AliasRecord {
   alias: string;
@@ -54,18 +49,9 @@ export interface AliasRecord {
   movedAt: number;
 }
 
-const HASH = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const json: v.GenericSchema<Json> = v.lazy(() =>
-  v.union([
-    v.null(),
-    v.boolean(),
-    v.number(),
-    v.string(),
-    v.array(json),
-    v.record(v.string(), json)
-  ])
-);
+const HASH = STORED_HASH;
+const count = COUNT;
+const json = JSON_VALUE;
 
 export const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { parseStored } from './parse';
+import { parseStored, type Unreadable } from './parse';
 import {
   COLUMN_TYPES,
   SOURCE_FORMATS,
@@ -29,12 +29,7 @@ export interface DatasetRecord {
 }
 
 /** A stored record that failed validation: listed so the user can see and delete it. */
-export interface UnreadableDataset {
-  id: string;
-  unreadable: true;
-  reason: string;
-  name?: string;
-}
+export type UnreadableDataset = Unreadable;
 
 // Records come back from IndexedDB, which another version of the app (or the user) may have
 // written: everything is validated, and NaN is allowed where profiles produce it.

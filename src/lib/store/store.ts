@@ -21,7 +21,7 @@ import {
   type ModelRecord,
   type UnreadableModel
 } from './models';
-import { parseStored } from './parse';
+import { parseStored, partitionStored } from './parse';
 import {
   parseFeatureSetRecord,
   SPLIT_NAMES,
@@ -402,25 +402,11 @@ export async function openStore(
     },
 
     async listFeatureSets() {
-      const values = await db.getAll('featureSets');
-      const records: FeatureSetRecord[] = [];
-      const unreadable: UnreadableFeatureSet[] = [];
-      for (const value of values) {
-        const parsed = parseFeatureSetRecord(value);
-        if (parsed.ok) {
-          records.push(parsed.record);
-          continue;
-        }
-        const raw = value as { id?: unknown; name?: unknown } | null;
-        unreadable.push({
-          id: String(raw?.id ?? '?'),
-          unreadable: true,
-          reason: parsed.reason,
-          ...(typeof raw?.name === 'string' ? { name: raw.name } : {})
-        });
-      }
-      records.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
-      return [...records, ...unreadable];
+      return partitionStored(
+        await db.getAll('featureSets'),
+        parseFeatureSetRecord,
+        (a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id)
+      );
     },
 
     async loadFeatureSplit(id, split) {
@@ -524,24 +510,11 @@ export async function openStore(
     },
 
     async listModels() {
-      const values = await db.getAll('models');
-      const records: ModelRecord[] = [];
-      const unreadable: UnreadableModel[] = [];
-      for (const value of values) {
-        const parsed = parseModelRecord(value);
-        if (parsed.ok) records.push(parsed.record);
-        else {
-          const raw = value as { id?: unknown; name?: unknown } | null;
-          unreadable.push({
-            id: String(raw?.id ?? '?'),
-            unreadable: true,
-            reason: parsed.reason,
-            ...(typeof raw?.name === 'string' ? { name: raw.name } : {})
-          });
-        }
-      }
-      records.sort((a, b) => b.version - a.version);
-      return [...records, ...unreadable];
+      return partitionStored(
+        await db.getAll('models'),
+        parseModelRecord,
+        (a, b) => b.version - a.version
+      );
     },
 
     async loadModelWeights(id) {
