@@ -13,7 +13,10 @@ export interface TrainJob {
 }
 
 /** Trains in a worker of its own (tfjs and its wasm load there, never on the page). */
-export function startTraining(request: TrainRequest, onEvent: (event: TrainEvent) => void): TrainJob {
+export function startTraining(
+  request: TrainRequest,
+  onEvent: (event: TrainEvent) => void
+): TrainJob {
   const worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), {
     type: 'module',
     name: 'lathe-train'
@@ -21,19 +24,22 @@ export function startTraining(request: TrainRequest, onEvent: (event: TrainEvent
   const remote = wrap<TrainWorkerApi>(worker);
   let settle: (outcome: JobOutcome<ModelRecord>) => void = () => {};
   const aborted = new Promise<JobOutcome<ModelRecord>>((resolve) => (settle = resolve));
-  const run = remote.train(request, proxy(onEvent)).catch(
-    (error: unknown): JobOutcome<ModelRecord> => ({
+  const run = remote
+    .train(request, proxy(onEvent))
+    .catch((error: unknown): JobOutcome<ModelRecord> => ({
       ok: false,
       error: { code: 'WORKER_FAILED', message: `Training stopped unexpectedly: ${String(error)}` }
-    })
-  );
+    }));
   const result = Promise.race([run, aborted]).finally(() => worker.terminate());
   return {
     result,
     stop: () => void remote.cancel(),
     abort() {
       worker.terminate();
-      settle({ ok: false, error: { code: 'CANCELLED', message: 'Training cancelled. No model was saved.' } });
+      settle({
+        ok: false,
+        error: { code: 'CANCELLED', message: 'Training cancelled. No model was saved.' }
+      });
     }
   };
 }
