@@ -1,0 +1,74 @@
+/**
+ * Quality on real data: on each bundled sample, the example spec's model must reach a test
+ * score within 2 points of the best scikit-learn baseline (LogisticRegression / Ridge,
+ * HistGradientBoosting) fitted on the same rows and features. Baselines: baselines.json, made by
+ * scripts/export-feature-splits.ts + scripts/sklearn-baselines.py.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../src/lib/core/data/ingest';
+import { accuracy } from '../../src/lib/core/evaluate/accuracy';
+import { r2Score } from '../../src/lib/core/evaluate/regression';
+import { fitPipeline } from '../../src/lib/core/features/pipeline';
+import { useBackend } from '../../src/lib/core/models/backend';
+import { prepareTrainingData } from '../../src/lib/core/models/data';
+import { predict } from '../../src/lib/core/models/predict';
+import { resolveTrainingConfig } from '../../src/lib/core/models/settings';
+import { trainModel } from '../../src/lib/core/models/train';
+import { parseSpec } from '../../src/lib/core/spec/parse';
+import { BASELINE_EXAMPLES } from '../fixtures/baselines/examples';
+
+const root = join(import.meta.dirname, '../..');
+const baselines = JSON.parse(
+  readFileSync(join(root, 'test/fixtures/baselines/baselines.json'), 'utf8')
+) as {
+  results: Record<
+    string,
+    { metric: 'accuracy' | 'r2'; best: number; test: Record<string, number> }
+  >;
+};
+
+beforeAll(async () => {
+  const wasmPath =
+    dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')) +
+    '/dist/';
+  await useBackend('wasm', { wasmPath });
+});
+
+describe('models on the bundled samples against scikit-learn baselines', () => {
+  for (const example of BASELINE_EXAMPLES) {
+    it(`${example.name}: within 2 points of the best baseline`, async () => {
+      const spec = parseSpec(
+        JSON.parse(readFileSync(join(root, 'test/fixtures/pipelines', example.spec), 'utf8'))
+      );
+      spec.steps.push(...example.extraSteps);
+      const bytes = readFileSync(join(root, 'public/samples', example.sample));
+      const { table } = await ingest(new Blob([bytes]), { fileName: example.sample });
+      const fitted = await fitPipeline(table, spec);
+      const data = prepareTrainingData(fitted.splits, { target: spec.target, task: spec.task });
+      const result = await trainModel(data, resolveTrainingConfig(spec));
+      if (result.status === 'failed') throw new Error(result.reason);
+      const output = await predict(result, data.test.x);
+      const baseline = baselines.results[example.name];
+      let score: number;
+      if (baseline.metric === 'r2') score = r2Score(data.test.y as Float64Array, output);
+      else {
+        const k = data.outputDim;
+        const predicted = new Int32Array(data.test.rows);
+        for (let i = 0; i < data.test.rows; i++) {
+          if (k === 1) predicted[i] = output[i] > 0.5 ? 1 : 0;
+          else
+            for (let c = 1; c < k; c++)
+              if (output[i * k + c] > output[i * k + predicted[i]]) predicted[i] = c;
+        }
+        score = accuracy(data.test.y as Int32Array, predicted);
+      }
+      console.log(
+        `${example.name}: ${baseline.metric} ${score.toFixed(4)} vs sklearn ${JSON.stringify(baseline.test)}`
+      );
+      expect(score).toBeGreaterThanOrEqual(baseline.best - 0.02);
+    });
+  }
+});
