@@ -8,7 +8,11 @@ import { tableToFrame } from '../src/lib/core/features/convert';
 import type { Json } from '../src/lib/core/features/step';
 import type { AdapterInfo } from '../src/lib/core/models/backend';
 import { runTraining } from '../src/lib/core/models/run';
-import { packWeights } from '../src/lib/core/models/weights';
+import { packWeights, unpackWeights } from '../src/lib/core/models/weights';
+import { chooseBackend } from '../src/lib/core/models/backend';
+import { prepareTrainingData } from '../src/lib/core/models/data';
+import { modelImportance, type FeatureImportance } from '../src/lib/core/models/importance';
+import type { NetworkDef } from '../src/lib/core/models/kind';
 import type { JobOutcome } from '../src/lib/core/protocol';
 import { parseSpec } from '../src/lib/core/spec/parse';
 import type { TrainEvent, TrainRequest } from '../src/lib/core/models/events';
@@ -28,6 +32,12 @@ async function adapterInfo(): Promise<AdapterInfo | undefined> {
     return undefined;
   }
 }
+
+const WASM_FILES = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
+};
 
 const api = {
   async train(
@@ -69,11 +79,7 @@ const api = {
         onEpoch: (log) => onEvent({ type: 'epoch', log }),
         onProgress: (progress) => onEvent({ type: 'progress', progress }),
         backend: {
-          wasmPath: {
-            'tfjs-backend-wasm.wasm': wasmPlain,
-            'tfjs-backend-wasm-simd.wasm': wasmSimd,
-            'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
-          },
+          wasmPath: WASM_FILES,
           adapterInfo: await adapterInfo()
         }
       });
@@ -118,6 +124,64 @@ const api = {
       return { ok: false, error: toErrorData(error) };
     } finally {
       controller = null;
+    }
+  },
+
+  /** Permutation importance of a saved model on its feature set's test split. */
+  async importance(
+    modelId: unknown,
+    onProgress: (fraction: number) => void
+  ): Promise<JobOutcome<FeatureImportance>> {
+    try {
+      if (typeof modelId !== 'string' || !/^[0-9a-f]{64}$/.test(modelId)) {
+        throw new LatheError('BAD_REQUEST', 'The model id is not a SHA-256 digest.');
+      }
+      const store = await openStore();
+      const { record, bytes } = await store.loadModelWeights(modelId);
+      const featureSet = await store.findFeatureSet(record.featureSetId);
+      if (!featureSet) {
+        throw new LatheError(
+          'FEATURE_SET_NOT_FOUND',
+          'The feature set this model was trained on is no longer saved.'
+        );
+      }
+      const spec = parseSpec(featureSet.spec);
+      const frames = Object.fromEntries(
+        await Promise.all(
+          SPLIT_NAMES.map(async (name) => [
+            name,
+            tableToFrame(tableFromIPC(await store.loadFeatureSplit(featureSet.id, name)))
+          ])
+        )
+      );
+      const data = prepareTrainingData(frames as Parameters<typeof prepareTrainingData>[0], {
+        target: spec.target,
+        task: spec.task
+      });
+      if (data.features.join('\u0000') !== record.featureNames.join('\u0000')) {
+        throw new LatheError(
+          'FEATURES_CHANGED',
+          'The feature set no longer has the columns this model was trained on.'
+        );
+      }
+      const split =
+        data.test.rows > 0 ? data.test : data.validation.rows > 0 ? data.validation : data.train;
+      await chooseBackend({
+        preference: 'wasm',
+        candidates: ['wasm', 'cpu'],
+        wasmPath: WASM_FILES
+      });
+      const weights = unpackWeights(bytes, record.manifest);
+      const result = await modelImportance(
+        { network: record.network as unknown as NetworkDef, weights },
+        split,
+        record.featureNames,
+        record.classes,
+        { repeats: 5, seed: record.seed, onProgress: (done, total) => onProgress(done / total) }
+      );
+      return { ok: true, value: result };
+    } catch (error) {
+      return { ok: false, error: toErrorData(error) };
     }
   },
 

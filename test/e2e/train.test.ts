@@ -52,6 +52,11 @@ describe('Train and Models stages in Chromium', () => {
     assert.match(await page.getByTestId('compare').innerText(), /accuracy/);
 
     await rows.filter({ hasText: 'v1' }).getByRole('button').click();
+    await page.getByTestId('importance').click();
+    await page
+      .getByText(/Permutation importance: drop in accuracy/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.getByTestId('set-alias').click();
     await page.getByText(/production\s*→ v1/).waitFor();
     await rows.filter({ hasText: 'v2' }).getByRole('button').click();

@@ -1,6 +1,7 @@
 import { proxy, wrap } from 'comlink';
 import type { JobOutcome } from '$lib/core/protocol';
 import type { TrainEvent, TrainRequest } from '$lib/core/models/events';
+import type { FeatureImportance } from '$lib/core/models/importance';
 import type { ModelRecord } from '$lib/store';
 import type { TrainWorkerApi } from '../../../workers/train.worker';
 
@@ -42,4 +43,22 @@ export function startTraining(
       });
     }
   };
+}
+
+/** Permutation importance of a saved model, computed in a worker. */
+export async function computeImportance(
+  modelId: string,
+  onProgress: (fraction: number) => void
+): Promise<JobOutcome<FeatureImportance>> {
+  const worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'lathe-importance'
+  });
+  try {
+    return await wrap<TrainWorkerApi>(worker).importance(modelId, proxy(onProgress));
+  } catch (error) {
+    return { ok: false, error: { code: 'WORKER_FAILED', message: String(error) } };
+  } finally {
+    worker.terminate();
+  }
 }
