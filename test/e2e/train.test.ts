@@ -128,4 +128,36 @@ describe('Train and Models stages in Chromium', () => {
     assert.equal(await again.getByText(/cannot be read/).count(), 0);
     await again.close();
   });
+
+  it('runs a grid search one run after another and lists the versions, sortable', async () => {
+    const page = await openApp(app.session, app.server);
+    await buildPenguinFeatures(page);
+    await page.getByTestId('backend-select').selectOption('wasm');
+    await page.getByTestId('epochs').fill('15');
+    await page.getByText('Hyperparameter search').click();
+    await page.getByTestId('search-lr').fill('0.01, 0.1');
+    await page.getByTestId('search-l2').fill('0, 0.01');
+    await page.getByTestId('search-start').click();
+    await page
+      .getByTestId('search-status')
+      .filter({ hasText: 'Search finished: 4 of 4 runs saved.' })
+      .waitFor({ timeout: 180_000 });
+    const rows = page.getByTestId('search-row');
+    assert.equal(await rows.count(), 4);
+    await page.getByRole('button', { name: 'test', exact: true }).click();
+    const header = page.getByRole('columnheader', { name: 'test' });
+    assert.equal(await header.getAttribute('aria-sort'), 'descending');
+    const scores = (await rows.allInnerTexts()).map((t) =>
+      Number(/accuracy ([\d.]+)%\s+v\d+$/.exec(t.trim())?.[1])
+    );
+    assert.ok(
+      scores.every((x) => Number.isFinite(x)),
+      JSON.stringify(scores)
+    );
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a)
+    );
+    await page.close();
+  });
 });
