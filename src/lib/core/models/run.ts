@@ -29,7 +29,11 @@ export interface TrainingRun {
 }
 
 /** Probabilities as a full n×k matrix (binary models output only P(classes[1])). */
-export function probabilityMatrix(output: Float64Array, rows: number, classes: number): Float64Array {
+export function probabilityMatrix(
+  output: Float64Array,
+  rows: number,
+  classes: number
+): Float64Array {
   if (classes !== 2 || output.length === rows * 2) return output;
   const proba = new Float64Array(rows * 2);
   for (let i = 0; i < rows; i++) {
