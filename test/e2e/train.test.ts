@@ -49,7 +49,9 @@ describe('Train and Models stages in Chromium', () => {
     assert.equal(await rows.count(), 2);
     await page.getByLabel('Compare version 1').check();
     await page.getByLabel('Compare version 2').check();
-    assert.match(await page.getByTestId('compare').innerText(), /accuracy/);
+    const comparison = await page.getByTestId('compare').innerText();
+    assert.match(comparison, /accuracy/);
+    assert.match(comparison, /Validation loss per epoch/);
 
     await rows.filter({ hasText: 'v1' }).getByRole('button').click();
     await page.getByTestId('importance').click();
@@ -158,6 +160,24 @@ describe('Train and Models stages in Chromium', () => {
       scores,
       [...scores].sort((a, b) => b - a)
     );
+    await page.close();
+  });
+
+  it('stopping early keeps the best epoch so far as a model', async () => {
+    const page = await openApp(app.session, app.server);
+    await buildPenguinFeatures(page);
+    await page.getByTestId('backend-select').selectOption('cpu');
+    await page.getByLabel('Early-stopping patience').fill('0');
+    await page.getByTestId('epochs').fill('5000');
+    await page.getByTestId('train').click();
+    await page
+      .getByTestId('train-status')
+      .filter({ hasText: /epoch \d+ of 5000/ })
+      .waitFor({ timeout: 60_000 });
+    await page.getByTestId('stop').click();
+    const result = page.getByTestId('train-result');
+    await result.waitFor({ timeout: 60_000 });
+    assert.match(await result.innerText(), /stopped early; kept epoch \d+/);
     await page.close();
   });
 });

@@ -72,16 +72,27 @@ export async function runTraining(
   const config = resolveTrainingConfig(spec);
   const data = prepareTrainingData(splits, { target: spec.target, task: spec.task });
   const choice = await chooseBackend({ ...options.backend, preference: config.train.backend });
-  let result = await trainModel(data, config, options);
-  let fallback: string | null = null;
-  // tfjs-backend-webgpu has known numeric bugs: a run that blows up there is retried on the
-  // next backend that passed the check, and the person is told, instead of blaming the settings.
+  // tfjs-backend-webgpu has known numeric bugs and a GPU device can be lost mid-run: a run that
+  // blows up or throws there is retried on the next backend that passed the check, and the
+  // person is told, instead of blaming the settings.
   const other = choice.trials.find((t) => t.ok && t.name !== 'webgpu');
-  if (result.status === 'failed' && choice.backend === 'webgpu' && other) {
-    fallback = `Training on WebGPU failed (${result.reason}); it was run again on ${other.name}.`;
+  const onWebGpu = choice.backend === 'webgpu' && other !== undefined;
+  let result: TrainResult | null = null;
+  let problem: string | null = null;
+  try {
+    result = await trainModel(data, config, options);
+    if (result.status === 'failed' && onWebGpu) problem = result.reason;
+  } catch (error) {
+    if (!onWebGpu || options.signal?.aborted) throw error;
+    problem = (error as Error).message;
+  }
+  let fallback: string | null = null;
+  if (problem !== null && other) {
+    fallback = `Training on WebGPU failed (${problem}); it was run again on ${other.name}.`;
     await useBackend(other.name, options.backend);
     result = await trainModel(data, config, options);
   }
+  if (!result) throw new Error('unreachable: no training result');
   const metrics: TrainingRun['metrics'] = {};
   if (result.status !== 'failed') {
     for (const name of ['validation', 'test'] as const) {
