@@ -5,12 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import type {
-  CategoryColumn,
-  Frame,
-  FrameColumn,
-  NumericColumn
-} from '../../src/lib/core/features/frame';
+import type { CategoryColumn, Frame, FrameColumn } from '../../src/lib/core/features/frame';
 import type { Json, StepContext, StepKind } from '../../src/lib/core/features/step';
 import { bucketizeStep } from '../../src/lib/core/features/bucketize';
 import { imputeStep } from '../../src/lib/core/features/impute';
@@ -18,48 +13,14 @@ import { onehotStep } from '../../src/lib/core/features/onehot';
 import { ordinalStep } from '../../src/lib/core/features/ordinal';
 import { scaleStep } from '../../src/lib/core/features/scale';
 import { textStep } from '../../src/lib/core/features/text';
+import { cat, frame, num } from '../fixtures/features/frames';
 
 type Num = number | null;
-type Str = string | null;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fixture = (name: string): any =>
   JSON.parse(readFileSync(new URL(`../fixtures/features/${name}`, import.meta.url), 'utf8'));
 
 const ctx: StepContext = { index: 0, seed: 1 };
-
-function num(name: string, values: Num[], type: NumericColumn['type'] = 'float'): NumericColumn {
-  return {
-    kind: 'number',
-    name,
-    type,
-    values: Float64Array.from(values, (x) => (x === null ? NaN : x))
-  };
-}
-
-function cat(
-  name: string,
-  values: Str[],
-  type: CategoryColumn['type'] = 'categorical'
-): CategoryColumn {
-  const dictionary: string[] = [];
-  const index = new Map<string, number>();
-  const codes = Int32Array.from(values, (s) => {
-    if (s === null) return -1;
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dictionary.length;
-      dictionary.push(s);
-      index.set(s, c);
-    }
-    return c;
-  });
-  return { kind: 'category', name, type, codes, dictionary };
-}
-
-function frame(...columns: FrameColumn[]): Frame {
-  const c = columns[0];
-  return { rows: c.kind === 'number' ? c.values.length : c.codes.length, columns };
-}
 
 function numbers(cols: Num[][], prefix = 'x'): Frame {
   return frame(...cols.map((values, j) => num(`${prefix}${j}`, values)));

@@ -2,12 +2,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { LatheError, type ColumnSchema } from '../../src/lib/core/data/types';
-import type {
-  CategoryColumn,
-  Frame,
-  FrameColumn,
-  NumericColumn
-} from '../../src/lib/core/features/frame';
+import type { CategoryColumn, Frame, FrameColumn } from '../../src/lib/core/features/frame';
 import type { StepContext, StepKind } from '../../src/lib/core/features/step';
 import { balanceStep } from '../../src/lib/core/features/balance';
 import { bucketizeStep } from '../../src/lib/core/features/bucketize';
@@ -27,6 +22,7 @@ import { scaleStep } from '../../src/lib/core/features/scale';
 import { selectStep } from '../../src/lib/core/features/select';
 import { textStep } from '../../src/lib/core/features/text';
 import { winsorizeStep } from '../../src/lib/core/features/winsorize';
+import { cat, frame, num } from '../fixtures/features/frames';
 
 type Num = number | null;
 type Str = string | null;
@@ -34,40 +30,6 @@ type Str = string | null;
 type AnyKind = StepKind<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ctx: StepContext = { index: 2, seed: 7 };
-
-function num(name: string, values: Num[], type: NumericColumn['type'] = 'float'): NumericColumn {
-  return {
-    kind: 'number',
-    name,
-    type,
-    values: Float64Array.from(values, (x) => (x === null ? NaN : x))
-  };
-}
-
-function cat(
-  name: string,
-  values: Str[],
-  type: CategoryColumn['type'] = 'categorical'
-): CategoryColumn {
-  const dictionary: string[] = [];
-  const index = new Map<string, number>();
-  const codes = Int32Array.from(values, (s) => {
-    if (s === null) return -1;
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dictionary.length;
-      dictionary.push(s);
-      index.set(s, c);
-    }
-    return c;
-  });
-  return { kind: 'category', name, type, codes, dictionary };
-}
-
-function frame(...columns: FrameColumn[]): Frame {
-  const c = columns[0];
-  return { rows: c.kind === 'number' ? c.values.length : c.codes.length, columns };
-}
 
 const schema = (f: Frame): ColumnSchema[] => f.columns.map((c) => ({ name: c.name, type: c.type }));
 
