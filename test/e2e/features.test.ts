@@ -7,7 +7,7 @@ async function openSampleThenFeatures(session: Session, server: StaticServer): P
   const page = await openPage(session, server.url);
   await page.getByTestId('sample-penguins').click();
   await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
-  await page.getByRole('link', { name: 'Features' }).click();
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByTestId('preview').waitFor({ timeout: 30_000 });
   return page;
 }
@@ -107,7 +107,7 @@ describe('Features stage in Chromium', () => {
       .getByTestId('file-input')
       .setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: csv(rows) });
     await page.getByTestId('dataset-view').getByRole('heading', { name: 'shop' }).waitFor();
-    await page.getByRole('link', { name: 'Features' }).click();
+    await page.getByRole('link', { name: 'Features', exact: true }).click();
     await page.getByTestId('dataset-select').selectOption({ label: 'shop (120 rows)' });
     await page.getByTestId('preview').waitFor();
     const link = await page.getByTestId('share-link').inputValue();
