@@ -51,9 +51,12 @@ export class TrainRun {
       this.running = false;
       this.job = null;
       if (outcome.ok) {
+        this.status =
+          outcome.value.status === 'cancelled' ? 'Stopped; best epoch kept' : 'Finished';
         this.result = outcome.value;
         return outcome.value;
       }
+      this.status = outcome.error.code === 'CANCELLED' ? 'Cancelled' : 'Failed';
       this.error = outcome.error;
       return null;
     });
