@@ -16,7 +16,8 @@ import {
   numberLabel,
   replaceColumns,
   schemaIndex,
-  stepError
+  stepError,
+  checkCategoriesListed
 } from './stepkit';
 
 const TYPE = 'onehot';
@@ -263,16 +264,7 @@ export const onehotStep: StepKind<Params, State> = {
   label: 'One-hot encode',
   params,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
-    for (const c of p.categories)
-      if (!p.columns.includes(c.column))
-        throw stepError(
-          ctx,
-          TYPE,
-          `categories are given for column "${c.column}", which is not encoded`,
-          {
-            column: c.column
-          }
-        );
+    checkCategoriesListed(p.categories, p.columns, ctx, TYPE);
     const replacements = new Map<string, ColumnSchema[]>();
     let total = 0;
     for (const name of p.columns) {

@@ -12,7 +12,8 @@ import {
   frameColumn,
   replaceColumns,
   schemaIndex,
-  stepError
+  stepError,
+  checkCategoriesListed
 } from './stepkit';
 
 const TYPE = 'ordinal';
@@ -144,16 +145,7 @@ export const ordinalStep: StepKind<Params, State> = {
   label: 'Ordinal encode',
   params,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
-    for (const c of p.categories)
-      if (!p.columns.includes(c.column))
-        throw stepError(
-          ctx,
-          TYPE,
-          `categories are given for column "${c.column}", which is not encoded`,
-          {
-            column: c.column
-          }
-        );
+    checkCategoriesListed(p.categories, p.columns, ctx, TYPE);
     const out = input.slice();
     for (const name of p.columns) {
       const i = schemaIndex(input, name, ctx, TYPE, ALLOWED);

@@ -365,3 +365,24 @@ export function checkOutputSize(
     'STEP_FAILED'
   );
 }
+
+/** Fixed category lists may only name columns the step encodes. */
+export function checkCategoriesListed(
+  categories: readonly { column: string }[],
+  columns: readonly string[],
+  ctx: StepContext,
+  type: string
+): void {
+  for (const c of categories) {
+    if (!columns.includes(c.column)) {
+      throw stepError(
+        ctx,
+        type,
+        `categories are given for column "${c.column}", which is not encoded`,
+        {
+          column: c.column
+        }
+      );
+    }
+  }
+}
