@@ -180,4 +180,33 @@ describe('Train and Models stages in Chromium', () => {
     assert.match(await result.innerText(), /stopped early; kept epoch \d+/);
     await page.close();
   });
+
+  it('the starter pipeline of a regression sample trains as it is, with residual charts', async () => {
+    const page = await openApp(app.session, app.server);
+    await page.getByTestId('sample-cars').click();
+    await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Features', exact: true }).click();
+    await page.getByTestId('preview').waitFor({ timeout: 30_000 });
+    await page.getByTestId('run-pipeline').click();
+    await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Train', exact: true }).click();
+    const select = page.getByTestId('featureset-select');
+    const cars = await select
+      .locator('option', { hasText: 'Miles_per_Gallon' })
+      .first()
+      .getAttribute('value');
+    await select.selectOption(cars!);
+    const text = await train(page, 30);
+    assert.match(text, /RMSE/);
+    await page.getByRole('link', { name: 'Models', exact: true }).click();
+    await page
+      .getByTestId('model-row')
+      .filter({ hasText: 'regression' })
+      .first()
+      .getByRole('button')
+      .click();
+    await page.getByText('Predicted vs actual').first().waitFor();
+    await page.getByText('Residuals').first().waitFor();
+    await page.close();
+  });
 });

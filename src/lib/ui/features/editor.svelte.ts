@@ -30,7 +30,7 @@ export function suggestTask(record: DatasetRecord, target: string): Task {
   return column.distinct <= 2 ? 'binary' : 'multiclass';
 }
 
-/** A first pipeline for a dataset: fill gaps, scale numbers, one-hot small categoricals. */
+/** A first pipeline for a dataset: fill gaps, scale numbers, one-hot small categoricals, drop the rest. */
 export function starterSpec(record: DatasetRecord, samples: SampleEntry[]): PipelineSpec {
   const sample =
     record.source.kind === 'sample'
@@ -48,7 +48,18 @@ export function starterSpec(record: DatasetRecord, samples: SampleEntry[]): Pipe
   const categorical = features
     .filter((c) => c.type === 'categorical' && c.distinct <= 50)
     .map((c) => c.name);
+  const booleans = features.filter((c) => c.type === 'boolean' && c.missing > 0).map((c) => c.name);
+  // What the starter does not encode (IDs, free text, dates) is dropped in a visible step, so
+  // the first feature set can be trained on at once; the person can encode it instead.
+  const unencoded = features
+    .filter(
+      (c) =>
+        c.type === 'text' || c.type === 'datetime' || (c.type === 'categorical' && c.distinct > 50)
+    )
+    .map((c) => c.name);
   const steps: StepSpec[] = [];
+  if (unencoded.length) steps.push({ type: 'drop', columns: unencoded });
+  if (booleans.length) steps.push({ type: 'impute', columns: booleans, strategy: 'most_frequent' });
   if (numeric.length) {
     steps.push({ type: 'impute', columns: numeric, strategy: 'median' });
     steps.push({ type: 'scale', columns: numeric, method: 'standard' });
