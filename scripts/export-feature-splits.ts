@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ingest } from '../src/lib/core/data/ingest';
 import { fitPipeline } from '../src/lib/core/features/pipeline';
 import { prepareTrainingData, type SplitArrays } from '../src/lib/core/models/data';
-import { parseSpec } from '../src/lib/core/spec/parse';
+import { parseSpec } from '../src/lib/core/pipeline/parse';
 import type { PipelineSpec } from '../src/lib/core/spec/types';
 import { BASELINE_EXAMPLES } from '../test/fixtures/baselines/examples';
 

@@ -1,8 +1,8 @@
 import { expose } from 'comlink';
 import { tableFromIPC } from 'apache-arrow';
 import { tableToCsv } from '../src/lib/core/data/export';
-import { toErrorData } from '../src/lib/core/data/types';
-import type { JobOutcome } from '../src/lib/core/protocol';
+import { toErrorData } from '../src/lib/core/base/errors';
+import type { JobOutcome } from '../src/lib/core/base/errors';
 import { openStore } from '../src/lib/store';
 
 const api = {

@@ -1,6 +1,6 @@
 import { expose } from 'comlink';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import { LatheError, toErrorData } from '../src/lib/core/data/types';
+import { LatheError, toErrorData } from '../src/lib/core/base/errors';
 import { frameToTable, tableToFrame } from '../src/lib/core/features/convert';
 import {
   featureSetKey,
@@ -9,8 +9,8 @@ import {
 } from '../src/lib/core/features/engine';
 import type { Frame } from '../src/lib/core/features/frame';
 import { fitPipeline, previewPipeline } from '../src/lib/core/features/pipeline';
-import { parseSpec } from '../src/lib/core/spec/parse';
-import type { JobOutcome } from '../src/lib/core/protocol';
+import { parseSpec } from '../src/lib/core/pipeline/parse';
+import type { JobOutcome } from '../src/lib/core/base/errors';
 import {
   toPreviewView,
   type PreviewView,

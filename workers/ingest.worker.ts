@@ -2,15 +2,15 @@ import { expose, transfer } from 'comlink';
 import { tableToIPC } from 'apache-arrow';
 import { ingest } from '../src/lib/core/data/ingest';
 import { profileTable } from '../src/lib/core/data/profile';
-import { toErrorData } from '../src/lib/core/data/types';
+import { toErrorData } from '../src/lib/core/base/errors';
 import { openStore, type DatasetRecord, type DatasetSource } from '../src/lib/store';
 import {
   parseIngestRequest,
   type IngestInput,
   type IngestRequest,
-  type JobOutcome,
   type JobProgress
-} from '../src/lib/core/protocol';
+} from '../src/lib/core/data/request';
+import { type JobOutcome } from '../src/lib/core/base/errors';
 import { downloadWithProgress } from '../src/lib/core/data/download';
 
 export interface IngestResult {

@@ -16,7 +16,7 @@ import { prepareTrainingData } from '../../src/lib/core/models/data.ts';
 import { resolveTrainingConfig } from '../../src/lib/core/models/settings.ts';
 import { trainModel } from '../../src/lib/core/models/train.ts';
 import { SPLIT_NAMES } from '../../src/lib/core/features/split.ts';
-import { parseSpec } from '../../src/lib/core/spec/parse.ts';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import { FLOATS, CATS, latheTransform, sideBySide, transformSpec } from './transform.ts';
 
 type Add = (name: string, value: number, unit: string, target?: string, note?: string) => void;

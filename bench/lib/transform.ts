@@ -17,7 +17,7 @@ import {
   type FittedPipeline
 } from '../../src/lib/core/features/pipeline.ts';
 import { SPLIT_NAMES, type SplitIndices } from '../../src/lib/core/features/split.ts';
-import { parseSpec } from '../../src/lib/core/spec/parse.ts';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec, StepSpec } from '../../src/lib/core/spec/types.ts';
 
 export const FLOATS = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8'];

@@ -4,7 +4,8 @@ import * as arrow from 'apache-arrow';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/lib/core/data/ingest';
-import { LatheError, type ColumnType, type IngestOptions } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { type ColumnType, type IngestOptions } from '../../src/lib/core/data/types';
 
 const enc = new TextEncoder();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LatheError, type ColumnSchema, type ColumnType } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { type ColumnSchema, type ColumnType } from '../../src/lib/core/data/types';
 import {
   compileExpression,
   evaluateColumn,

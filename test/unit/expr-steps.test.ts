@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { LatheError, type ColumnSchema } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { type ColumnSchema } from '../../src/lib/core/data/types';
 import { deriveStep } from '../../src/lib/core/features/derive';
 import { filterStep } from '../../src/lib/core/features/filter';
 import type { Frame } from '../../src/lib/core/features/frame';

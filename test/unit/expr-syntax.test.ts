@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnSchema } from '../../src/lib/core/data/types';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 import {
   compileExpression,
   EXPR_LIMITS,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/lib/core/features/frame';
 import { onehotStep } from '../../src/lib/core/features/onehot';
 import { textStep } from '../../src/lib/core/features/text';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 
 const ctx = { index: 2, seed: 1 };
 const WORDS = Array.from({ length: 100 }, (_, i) => `word${i}`);

@@ -1,7 +1,8 @@
 /** Behaviour of every feature step: errors, missing/unknown/NaN policies, no mutation, no leakage. */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { LatheError, type ColumnSchema } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { type ColumnSchema } from '../../src/lib/core/data/types';
 import type { CategoryColumn, Frame, FrameColumn } from '../../src/lib/core/features/frame';
 import type { StepContext, StepKind } from '../../src/lib/core/features/step';
 import { balanceStep } from '../../src/lib/core/features/balance';
@@ -16,7 +17,7 @@ import { imputeStep } from '../../src/lib/core/features/impute';
 import { log1pStep } from '../../src/lib/core/features/log1p';
 import { onehotStep } from '../../src/lib/core/features/onehot';
 import { ordinalStep } from '../../src/lib/core/features/ordinal';
-import { mulberry32 } from '../../src/lib/core/features/random';
+import { createRng } from '../../src/lib/core/base/random';
 import { renameStep } from '../../src/lib/core/features/rename';
 import { scaleStep } from '../../src/lib/core/features/scale';
 import { selectStep } from '../../src/lib/core/features/select';
@@ -475,7 +476,7 @@ describe('dateparts', () => {
     expect(vals(out, 'd_hour')).toEqual([23, 5, 0, null]);
   });
   it('agrees with Date over four centuries', () => {
-    const rand = mulberry32(3);
+    const rand = createRng(3);
     const ms = Array.from({ length: 2000 }, () => Math.floor((rand() - 0.5) * 2e13));
     const { out } = run(datepartsStep, { columns: ['d'] }, frame(num('d', ms, 'datetime')));
     ms.forEach((t, i) => {

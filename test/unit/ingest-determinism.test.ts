@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/lib/core/data/ingest';
-import { sha256Hex } from '../../src/lib/core/hash';
+import { sha256Hex } from '../../src/lib/core/base/hash';
 
 async function hashOf(bytes: Uint8Array, fileName: string): Promise<string> {
   const { table } = await ingest(new Blob([bytes as Uint8Array<ArrayBuffer>]), { fileName });

@@ -1,6 +1,6 @@
 /** From feature-set Frames to training arrays, and every bad input refused with a clear message. */
 import { describe, expect, it } from 'vitest';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 import type { Frame, FrameColumn } from '../../src/lib/core/features/frame';
 import {
   featureMatrix,

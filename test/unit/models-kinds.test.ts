@@ -49,7 +49,7 @@ describe('model registry', () => {
       'models/registry.ts',
       'models/settings.ts',
       'models/data.ts',
-      'spec/parse.ts',
+      'pipeline/parse.ts',
       'spec/types.ts'
     ];
     for (const file of light) {

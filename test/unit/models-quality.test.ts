@@ -17,7 +17,7 @@ import { prepareTrainingData } from '../../src/lib/core/models/data';
 import { predict } from '../../src/lib/core/models/predict';
 import { resolveTrainingConfig } from '../../src/lib/core/models/settings';
 import { trainModel } from '../../src/lib/core/models/train';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import { BASELINE_EXAMPLES } from '../fixtures/baselines/examples';
 
 const root = join(import.meta.dirname, '../..');

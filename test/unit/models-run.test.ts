@@ -8,7 +8,7 @@ import { fitPipeline } from '../../src/lib/core/features/pipeline';
 import { prepareTrainingData } from '../../src/lib/core/models/data';
 import { predict } from '../../src/lib/core/models/predict';
 import { runTraining } from '../../src/lib/core/models/run';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec } from '../../src/lib/core/spec/types';
 import { fixtures } from '../fixtures/pipelines/kinds';
 

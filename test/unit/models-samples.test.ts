@@ -16,7 +16,7 @@ import { prepareTrainingData } from '../../src/lib/core/models/data';
 import { predict } from '../../src/lib/core/models/predict';
 import { resolveTrainingConfig } from '../../src/lib/core/models/settings';
 import { trainModel } from '../../src/lib/core/models/train';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec } from '../../src/lib/core/spec/types';
 import { fixtures } from '../fixtures/pipelines/kinds';
 

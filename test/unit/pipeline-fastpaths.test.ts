@@ -15,17 +15,12 @@ import {
   settleFrame,
   takeRowsLazy
 } from '../../src/lib/core/features/rows';
-import {
-  createRng,
-  randomSplit,
-  shuffleInPlace,
-  splitCounts,
-  stratifiedSplit
-} from '../../src/lib/core/features/split';
+import { createRng, shuffleInPlace } from '../../src/lib/core/base/random';
+import { randomSplit, splitCounts, stratifiedSplit } from '../../src/lib/core/features/split';
 import { countValues, indexOfName } from '../../src/lib/core/features/stepkit';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec, StepSpec } from '../../src/lib/core/spec/types';
-import { stepContext } from '../../src/lib/core/spec/validate';
+import { stepContext } from '../../src/lib/core/features/validate';
 
 const N = 600;
 

@@ -4,7 +4,7 @@ import * as arrow from 'apache-arrow';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/lib/core/data/ingest';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 import {
   frameToTable,
   schemaOfTable,
@@ -19,11 +19,11 @@ import {
   type PipelineProgress
 } from '../../src/lib/core/features/pipeline';
 import { STEP_KINDS } from '../../src/lib/core/features/registry';
-import { createRng } from '../../src/lib/core/features/split';
+import { createRng } from '../../src/lib/core/base/random';
 import type { StepKind } from '../../src/lib/core/features/step';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec, StepSpec } from '../../src/lib/core/spec/types';
-import { validatePipeline } from '../../src/lib/core/spec/validate';
+import { validatePipeline } from '../../src/lib/core/features/validate';
 import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
 
 const kinds = testKinds;

@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { columnTypeOf, detectFormat, ingest } from '../../src/lib/core/data/ingest';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 
 const enc = new TextEncoder();
 const blob = (b: string | Uint8Array) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatheError, toErrorData } from '../../src/lib/core/data/types';
+import { LatheError, toErrorData } from '../../src/lib/core/base/errors';
 
 describe('LatheError', () => {
   it('crosses worker boundaries as plain data', () => {

@@ -1,8 +1,8 @@
 import { deflateRawSync } from 'node:zlib';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { LatheError } from '../../src/lib/core/data/types';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import {
   decodeSpecFromFragment,
   encodeSpecToFragment,
@@ -10,7 +10,7 @@ import {
   MAX_FRAGMENT_CHARS,
   MAX_LINK_BYTES,
   toBase64Url
-} from '../../src/lib/core/spec/url';
+} from '../../src/lib/core/pipeline/url';
 import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
 
 const kinds = testKinds;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 import { STEP_KINDS, STEP_TYPES, stepKind } from '../../src/lib/core/features/registry';
 import { canonicalJson, specHash } from '../../src/lib/core/spec/hash';
 import { migrateSpec } from '../../src/lib/core/spec/migrate';
-import { parseSpec } from '../../src/lib/core/spec/parse';
+import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import {
   RESERVED_SECTIONS,
   SPEC_LIMITS,
   type PipelineSpec,
   type Task
 } from '../../src/lib/core/spec/types';
-import { validatePipeline } from '../../src/lib/core/spec/validate';
+import { validatePipeline } from '../../src/lib/core/features/validate';
 import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
 
 const kinds = testKinds;

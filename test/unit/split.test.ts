@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRng, deriveSeed } from '../../src/lib/core/base/random';
 import {
-  createRng,
-  deriveSeed,
   randomSplit,
   splitCounts,
   stratifiedSplit,

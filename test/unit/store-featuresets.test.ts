@@ -3,8 +3,8 @@ import * as arrow from 'apache-arrow';
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tableToArrowIpc } from '../../src/lib/core/data/export';
-import { LatheError } from '../../src/lib/core/data/types';
-import { sha256Hex } from '../../src/lib/core/hash';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { sha256Hex } from '../../src/lib/core/base/hash';
 import { openStore, type FeatureSetRecord, type SplitName, type Store } from '../../src/lib/store';
 
 const opened: Store[] = [];
@@ -201,7 +201,7 @@ describe('feature set store', () => {
 describe('pipeline specs through IndexedDB', () => {
   it('every example spec comes back from the store as identical JSON', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
-    const { parseSpec } = await import('../../src/lib/core/spec/parse');
+    const { parseSpec } = await import('../../src/lib/core/pipeline/parse');
     const dir = 'test/fixtures/pipelines';
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(3);

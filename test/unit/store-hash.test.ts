@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/lib/core/hash';
+import { sha256Hex } from '../../src/lib/core/base/hash';
 
 describe('sha256Hex', () => {
   it('matches the FIPS 180-2 test vectors', async () => {

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LatheError } from '../../src/lib/core/data/types';
+import { LatheError } from '../../src/lib/core/base/errors';
 import { packWeights, unpackWeights } from '../../src/lib/core/models/weights';
 import { openStore, type ModelRecord, type Store } from '../../src/lib/store';
 

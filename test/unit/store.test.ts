@@ -4,8 +4,9 @@ import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tableToArrowIpc } from '../../src/lib/core/data/export';
 import { profileTable } from '../../src/lib/core/data/profile';
-import { LatheError, type IngestReport } from '../../src/lib/core/data/types';
-import { sha256Hex } from '../../src/lib/core/hash';
+import { LatheError } from '../../src/lib/core/base/errors';
+import { type IngestReport } from '../../src/lib/core/data/types';
+import { sha256Hex } from '../../src/lib/core/base/hash';
 import { openStore, type DatasetMeta, type Store } from '../../src/lib/store';
 
 const opened: Store[] = [];

@@ -1,5 +1,5 @@
 import { wrap } from 'comlink';
-import type { JobOutcome } from '$lib/core/protocol';
+import type { JobOutcome } from '$lib/core/base/errors';
 import type { ExportWorkerApi } from '../../../workers/export.worker';
 
 /** Writes a stored dataset as CSV in a worker, so a million rows never block the page. */

@@ -1,6 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { PipelineSpec } from '$lib/core/spec/types';
-import type { JobOutcome } from '$lib/core/protocol';
+import type { JobOutcome } from '$lib/core/base/errors';
 import type { FeatureRunProgress, PreviewView } from '$lib/core/features/view';
 import type { FeatureRunResult, FeaturesWorkerApi } from '../../../workers/features.worker';
 import type { Job } from './ingest';

@@ -1,7 +1,8 @@
 import { wrap, proxy, type Remote } from 'comlink';
-import type { IngestRequest, JobOutcome, JobProgress } from '$lib/core/protocol';
+import type { IngestRequest, JobProgress } from '$lib/core/data/request';
+import type { JobOutcome } from '$lib/core/base/errors';
 import type { IngestResult, IngestWorkerApi } from '../../../workers/ingest.worker';
-import { LatheError } from '$lib/core/data/types';
+import { LatheError } from '$lib/core/base/errors';
 
 export type { IngestResult };
 

@@ -1,5 +1,5 @@
 import { proxy, wrap } from 'comlink';
-import type { JobOutcome } from '$lib/core/protocol';
+import type { JobOutcome } from '$lib/core/base/errors';
 import type { TrainEvent, TrainRequest } from '$lib/core/models/events';
 import type { FeatureImportance } from '$lib/core/models/importance';
 import type { ModelRecord } from '$lib/store';

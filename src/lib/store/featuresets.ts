@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { COUNT, HASH as STORED_HASH, JSON_VALUE, parseStored, type Unreadable } from './parse';
 import { COLUMN_TYPES, type ColumnSchema } from '../core/data/types';
-import type { Json } from '../core/features/step';
+import type { Json } from '../core/base/json';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { COUNT, HASH as STORED_HASH, JSON_VALUE, parseStored, type Unreadable } from './parse';
-import type { Json } from '../core/features/step';
+import type { Json } from '../core/base/json';
 
 /**
  * A trained model version. Its id is the SHA-256 of its weight bytes together with what they

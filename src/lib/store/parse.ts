@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { Json } from '../core/features/step';
+import type { Json } from '../core/base/json';
 
 /** A SHA-256 digest as stored: 64 lowercase hex digits. */
 export const HASH = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));

@@ -1,12 +1,8 @@
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import {
-  LatheError,
-  type ColumnSchema,
-  type DatasetProfile,
-  type IngestReport
-} from '../core/data/types';
-import { formatBytes } from '../core/format';
-import { sha256Hex } from '../core/hash';
+import { LatheError } from '../core/base/errors';
+import { type ColumnSchema, type DatasetProfile, type IngestReport } from '../core/data/types';
+import { formatBytes } from '../core/base/format';
+import { sha256Hex } from '../core/base/hash';
 import {
   parseDatasetRecord,
   type DatasetRecord,

@@ -1,4 +1,4 @@
-export { formatBytes } from '../core/format';
+export { formatBytes } from '../core/base/format';
 
 export function formatCount(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';

@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
-import type { ColumnType, LatheErrorData } from '$lib/core/data/types';
-import type { IngestRequest, JobProgress } from '$lib/core/protocol';
+import type { ColumnType } from '$lib/core/data/types';
+import type { LatheErrorData } from '$lib/core/base/errors';
+import type { IngestRequest, JobProgress } from '$lib/core/data/request';
 import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
 import { exportDatasetCsv } from '$lib/jobs/export';
 import {

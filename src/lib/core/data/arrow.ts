@@ -3,7 +3,8 @@ import { createBuilder, type BuiltColumn, type ColumnBuilder } from './builders'
 import { chooseType, columnReport, dedupeNames, type ReaderResult, type ReadPass } from './columns';
 import { readAll, type ReadContext } from './source';
 import { columnTypeOf, makeTable } from './table';
-import { LatheError, TYPE_METADATA_KEY, type ColumnType } from './types';
+import { LatheError } from '../base/errors';
+import { TYPE_METADATA_KEY, type ColumnType } from './types';
 import { renamedWarning } from './csv';
 
 /** Semantic type of an Arrow column from another producer (or ours, via its metadata). */

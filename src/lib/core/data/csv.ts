@@ -20,7 +20,8 @@ import {
 } from './source';
 import { isValidUtf8, decodeBytes, unescapeQuotes, type TextEncodingName } from './text';
 import { makeTable } from './table';
-import { LatheError, type ColumnType, type IngestWarning } from './types';
+import { LatheError } from '../base/errors';
+import { type ColumnType, type IngestWarning } from './types';
 import { chooseType, columnReport, dedupeNames, type ReadPass, type ReaderResult } from './columns';
 
 const LF = 10;

@@ -1,4 +1,5 @@
-import { LatheError, type SourceFormat } from './types';
+import { LatheError } from '../base/errors';
+import { type SourceFormat } from './types';
 
 const BINARY_MAGICS: { bytes: number[]; what: string }[] = [
   { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },

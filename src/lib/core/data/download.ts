@@ -1,5 +1,5 @@
-import type { JobProgress } from '../protocol';
-import { LatheError } from './types';
+import type { JobProgress } from './request';
+import { LatheError } from '../base/errors';
 
 /** Downloads a URL into a Blob, reporting bytes as they arrive. */
 export async function downloadWithProgress(

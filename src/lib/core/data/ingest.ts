@@ -12,8 +12,8 @@ import {
   throwIfAborted,
   type ReadContext
 } from './source';
+import { LatheError } from '../base/errors';
 import {
-  LatheError,
   type IngestOptions,
   type IngestProgress,
   type IngestReport,

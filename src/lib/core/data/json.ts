@@ -3,7 +3,7 @@ import type { ReaderResult, ReadPass } from './columns';
 import { describeJsonValue, isRecord, RecordSink } from './records';
 import { readAll, type ReadContext } from './source';
 import { decodeBytes, firstInvalidUtf8, lineOf } from './text';
-import { LatheError } from './types';
+import { LatheError } from '../base/errors';
 
 /** JSON.parse needs the whole text as one string; above this, NDJSON is the way. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;

@@ -3,7 +3,7 @@ import type { ReaderResult, ReadPass } from './columns';
 import { describeJsonValue, isRecord, RecordSink } from './records';
 import { ChunkReader, concatBytes, type ReadContext } from './source';
 import { decodeBytes, firstInvalidUtf8, lineOf } from './text';
-import { LatheError } from './types';
+import { LatheError } from '../base/errors';
 
 export async function readNdjson(ctx: ReadContext, pass: ReadPass): Promise<ReaderResult> {
   const { fileName } = ctx;

@@ -6,7 +6,8 @@ import { TypeVote } from './inference';
 import { renamedWarning } from './csv';
 import type { ReadContext } from './source';
 import { makeTable } from './table';
-import { LatheError, type ColumnType } from './types';
+import { LatheError } from '../base/errors';
+import { type ColumnType } from './types';
 
 const SAMPLE = 2000;
 

@@ -1,13 +1,13 @@
 import * as arrow from 'apache-arrow';
 import {
   COLUMN_TYPES,
-  LatheError,
   TYPE_METADATA_KEY,
   type ColumnProfile,
   type ColumnType,
   type DatasetProfile,
   type HistogramBin
 } from './types';
+import { LatheError } from '../base/errors';
 
 const HISTOGRAM_BINS = 20;
 const TOP_CATEGORIES = 10;

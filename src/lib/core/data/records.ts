@@ -2,7 +2,8 @@ import { createBuilder, type ColumnBuilder } from './builders';
 import { chooseType, columnReport, type ReadPass, type ReaderResult } from './columns';
 import { SAMPLE_ROWS, TypeVote } from './inference';
 import { makeTable } from './table';
-import { LatheError, type IngestWarning } from './types';
+import { LatheError } from '../base/errors';
+import { type IngestWarning } from './types';
 
 /**
  * Collects records (JSON objects) into columns: keys unioned in first-seen order, types inferred

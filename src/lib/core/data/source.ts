@@ -1,4 +1,5 @@
-import { LatheError, type IngestProgress, type IngestWarning } from './types';
+import { LatheError } from '../base/errors';
+import { type IngestProgress, type IngestWarning } from './types';
 
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;

@@ -3,7 +3,7 @@
  * a wrong length, an out-of-range class index or a non-finite score is a bug upstream, so it is
  * reported with the argument, the row and the value rather than silently turned into NaN.
  */
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 
 /** The error code every metric input problem carries. */
 export const METRIC_INPUT = 'metric-input';

@@ -18,7 +18,7 @@
  * rewritten between calls: it must not keep or transfer it (copy it if it posts to a worker).
  */
 import { fail } from './check';
-import { seededRandom, shuffleInPlace } from './prng';
+import { createRng, shuffleInPlace } from '../base/random';
 
 export type Predictions = Float64Array | Float32Array | Int32Array;
 export type Predict = (
@@ -74,7 +74,7 @@ export function seededPermutations(seed: number, rows: number) {
   return (f: number, r: number): Int32Array => {
     if (f !== feature || r !== next) {
       feature = f;
-      rand = seededRandom(featureSeed(seed, f));
+      rand = createRng(featureSeed(seed, f));
       for (let skip = 0; skip < r; skip++) shuffleInPlace(identity(rows), rand);
     }
     next = r + 1;

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
-import { mulberry32, randomInt, sampleWithoutReplacement } from './random';
+import { createRng, randomInt, sampleWithoutReplacement } from '../base/random';
 import type { StepContext, StepKind } from './step';
 import { columnName, comparePy, frameColumn, schemaIndex } from './stepkit';
 
@@ -96,7 +96,7 @@ export const balanceStep: StepKind<Params, State> = {
     const members = before.map((n) => new Int32Array(n));
     const fill = new Array<number>(k).fill(0);
     for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) members[ids[i]][fill[ids[i]]++] = i;
-    const rand = mulberry32(ctx.seed);
+    const rand = createRng(ctx.seed);
     let rows: Int32Array;
     if (p.method === 'undersample') {
       const keep = new Uint8Array(frame.rows);

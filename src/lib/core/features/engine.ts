@@ -1,4 +1,4 @@
-import { sha256Hex } from '../hash';
+import { sha256Hex } from '../base/hash';
 import { specHash } from '../spec/hash';
 import type { PipelineSpec } from '../spec/types';
 
@@ -6,7 +6,7 @@ import type { PipelineSpec } from '../spec/types';
  * Bumped whenever a step's output could change for the same spec and data, so feature sets
  * saved by an older engine are recomputed instead of reused.
  */
-export const FEATURE_ENGINE_VERSION = '1';
+export const FEATURE_ENGINE_VERSION = '2';
 
 /** The spec's hash, leaving out its display name: renaming a pipeline changes no feature. */
 export function pipelineHash(spec: PipelineSpec): Promise<string> {

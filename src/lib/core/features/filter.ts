@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { LatheError, type ColumnSchema } from '../data/types';
+import { LatheError } from '../base/errors';
+import { type ColumnSchema } from '../data/types';
 import {
   compileCondition,
   evaluateMask as evaluateMaskOf,

@@ -1,6 +1,8 @@
 import * as arrow from 'apache-arrow';
-import { LatheError, toErrorData, type ColumnSchema, type LatheErrorData } from '../data/types';
-import type { ParseOptions } from '../spec/parse';
+import { nextTask } from '../base/tasks';
+import { LatheError, toErrorData, type LatheErrorData } from '../base/errors';
+import { type ColumnSchema } from '../data/types';
+import type { KindsOption } from './step';
 import type { PipelineSpec } from '../spec/types';
 import {
   asStepError,
@@ -8,14 +10,13 @@ import {
   stepContext,
   stepLabel,
   stepOutputSchema
-} from '../spec/validate';
+} from './validate';
 import { headRows, schemaOfFrame, tableToFrame, takeRows } from './convert';
 import type { Frame, FrameColumn } from './frame';
 import { resolveStep, STEP_KINDS, type ResolvedStep } from './registry';
 import { columnLength, settleFrame, takeRowsLazy } from './rows';
+import { createRng, deriveSeed } from '../base/random';
 import {
-  createRng,
-  deriveSeed,
   randomSplit,
   SPLIT_NAMES,
   stratifiedSplit,
@@ -23,7 +24,7 @@ import {
   type SplitIndices,
   type SplitName
 } from './split';
-import type { Json } from './step';
+import type { Json } from '../base/json';
 
 /** An ingested Arrow table, or a Frame already made from one (a worker may cache it). */
 export type PipelineInput = arrow.Table | Frame;
@@ -42,7 +43,7 @@ export interface PipelineProgress {
   rowsPerSecond: number;
 }
 
-export interface RunOptions extends ParseOptions {
+export interface RunOptions extends KindsOption {
   onProgress?: (progress: PipelineProgress) => void;
   signal?: AbortSignal;
 }
@@ -76,18 +77,6 @@ function toFrame(input: PipelineInput): Frame {
 
 function cancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new LatheError('CANCELLED', 'The feature pipeline was cancelled.');
-}
-
-/** Lets queued tasks (a worker's cancel message) run; unlike setTimeout, never clamped to 4 ms. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }
 
 function column(frame: Frame, name: string): FrameColumn | undefined {
@@ -194,7 +183,7 @@ export function splitFrame(
   };
 }
 
-function resolveAll(spec: PipelineSpec, options: ParseOptions): ResolvedStep[] {
+function resolveAll(spec: PipelineSpec, options: KindsOption): ResolvedStep[] {
   const kinds = options.kinds ?? STEP_KINDS;
   return spec.steps.map((step, i) => resolveStep(step, i, kinds));
 }
@@ -392,7 +381,7 @@ export async function applyPipeline(
   return { frame, schema: schemaOfFrame(frame) };
 }
 
-export interface PreviewOptions extends ParseOptions {
+export interface PreviewOptions extends KindsOption {
   /** Rows shown after each step (50). */
   rows?: number;
   /** Last step to run (0-based); all steps by default. */

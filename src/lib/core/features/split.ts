@@ -1,4 +1,5 @@
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
+import { createRng, shuffleInPlace } from '../base/random';
 
 export type SplitName = 'train' | 'validation' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'validation', 'test'];
@@ -12,53 +13,6 @@ export interface SplitFractions {
 /** Row numbers of each split. Random and stratified splits list rows in ascending order. */
 export type SplitIndices = Record<SplitName, Int32Array>;
 
-/** splitmix32: spreads a seed (and nearby seeds) over the whole 32-bit state space. */
-function splitmix32(state: number): () => number {
-  return () => {
-    state = (state + 0x9e3779b9) | 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-/** sfc32 seeded through splitmix32: uniform floats in [0, 1), the same sequence on every engine. */
-export function createRng(seed: number): () => number {
-  const init = splitmix32(seed >>> 0);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  const next = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next();
-  return next;
-}
-
-/** An independent seed for stream `n` of a seed (e.g. one per pipeline step). */
-export function deriveSeed(seed: number, n: number): number {
-  return splitmix32((seed ^ Math.imul(n + 1, 0x27d4eb2d)) >>> 0)();
-}
-
-export function shuffleInPlace(values: Int32Array, rng: () => number): Int32Array {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = values[i];
-    values[i] = values[j];
-    values[j] = t;
-  }
-  return values;
-}
-
-/** Rows per split: floors, then the remainder to the largest fractional parts (train first on ties). */
 export function splitCounts(n: number, f: SplitFractions): Record<SplitName, number> {
   const exact = SPLIT_NAMES.map((s) => n * f[s]);
   const counts = exact.map(Math.floor);

@@ -1,9 +1,7 @@
 import type * as v from 'valibot';
+import type { Json } from '../base/json';
 import type { ColumnSchema } from '../data/types';
 import type { Frame } from './frame';
-
-/** Plain JSON: fitted state is stored in IndexedDB, shown in the UI and lowered to ONNX later. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface StepContext {
   /** 0-based position of the step in the pipeline, for error messages ("step 3 (scale)"). */
@@ -31,4 +29,9 @@ export interface StepKind<P = unknown, S extends Json = Json> {
   fit(train: Frame, params: P, ctx: StepContext): S;
   /** Transforms a split with the fitted state; never mutates the input frame's arrays. */
   apply(frame: Frame, params: P, state: S, ctx: StepContext): Frame;
+}
+
+export interface KindsOption {
+  /** Step kinds to check steps against; the registry's by default. */
+  kinds?: Readonly<Record<string, StepKind>>;
 }

@@ -4,7 +4,8 @@
  * Nothing here knows about a particular step.
  */
 import * as v from 'valibot';
-import { LatheError, type ColumnSchema, type ColumnType } from '../data/types';
+import { LatheError } from '../base/errors';
+import { type ColumnSchema, type ColumnType } from '../data/types';
 import type { CategoryColumn, Frame, FrameColumn, NumericColumn } from './frame';
 import { codeSource } from './rows';
 import type { StepContext } from './step';

@@ -1,7 +1,8 @@
-import type { ColumnSchema, LatheErrorData } from '../data/types';
+import type { ColumnSchema } from '../data/types';
+import type { LatheErrorData } from '../base/errors';
 import type { Frame } from './frame';
 import type { PipelinePreview, PipelineProgress } from './pipeline';
-import type { Json } from './step';
+import type { Json } from '../base/json';
 
 /** A few rows as plain values, small enough to post to the page on every edit. */
 export interface FrameView {

@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
-import { LatheError, toErrorData } from '../data/types';
-import { createRng } from '../features/split';
+import { LatheError, toErrorData } from '../base/errors';
+import { createRng } from '../base/random';
 import type { BackendPreference } from '../spec/types';
 
 export const BACKEND_NAMES = ['webgpu', 'wasm', 'cpu'] as const;

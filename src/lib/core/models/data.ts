@@ -4,7 +4,7 @@
  * (classification) or numbers (regression). Every problem is a LatheError that says what to
  * do. No TensorFlow.js here.
  */
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 import type { Frame, FrameColumn } from '../features/frame';
 import type { SplitName } from '../features/split';
 import { TRAIN_LIMITS, type Task } from '../spec/types';

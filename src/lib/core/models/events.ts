@@ -1,4 +1,4 @@
-import type { Json } from '../features/step';
+import type { Json } from '../base/json';
 import type { ModelSpec, TrainSpec } from '../spec/types';
 import type { EpochLog, TrainProgress } from './train';
 

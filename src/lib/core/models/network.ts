@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { LatheError } from '../data/types';
-import { createRng } from '../features/split';
+import { LatheError } from '../base/errors';
+import { createRng } from '../base/random';
 import { MODEL_LIMITS } from '../spec/types';
 import { weightCount, type NetworkDef, type WeightTensor } from './kind';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 import type { NetworkDef, WeightTensor } from './kind';
 import { buildModel } from './network';
 

@@ -1,5 +1,5 @@
-import { LatheError } from '../data/types';
-import { createRng } from '../features/split';
+import { LatheError } from '../base/errors';
+import { createRng } from '../base/random';
 
 /** The values to try for each searched setting; a setting left out keeps the base value. */
 export interface SearchSpace {

@@ -2,7 +2,7 @@
  * The training settings with every default filled in, from a parsed spec. The spec keeps only
  * what the person wrote; defaults live here, in one place. No TensorFlow.js here.
  */
-import { deriveSeed } from '../features/split';
+import { deriveSeed } from '../base/random';
 import type { BackendPreference, Optimizer, PipelineSpec, Task } from '../spec/types';
 import { defaultModel, resolveModel, type ResolvedModel } from './registry';
 

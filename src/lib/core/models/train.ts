@@ -12,8 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LatheError } from '../data/types';
-import { createRng, deriveSeed, shuffleInPlace } from '../features/split';
+import { nextTask } from '../base/tasks';
+import { LatheError } from '../base/errors';
+import { createRng, deriveSeed, shuffleInPlace } from '../base/random';
 import type { TrainingData } from './data';
 import type { NetworkDef, WeightTensor } from './kind';
 import { buildModel, checkNetworkSize, initialWeights, readWeights } from './network';
@@ -99,17 +100,6 @@ export type TrainResult = TrainedModel | FailedTraining;
 /** Epoch loss this many times the initial loss (or any non-finite loss) counts as diverged. */
 export const DIVERGENCE_FACTOR = 100;
 const EVAL_BATCH = 8192;
-
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
 
 function makeOptimizer(settings: TrainSettings): tf.Optimizer {
   const lr = settings.learningRate;

@@ -1,4 +1,4 @@
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 import type { WeightTensor } from './kind';
 
 /** Where each tensor sits in the packed bytes: enough to read the weights back, and plain JSON. */

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../hash';
+import { sha256Hex } from '../base/hash';
 import type { PipelineSpec } from './types';
 
 /** JSON with object keys sorted at every level and no whitespace: one text per value. */

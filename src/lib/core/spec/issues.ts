@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 
 export type PathItem = string | number;
 

@@ -1,4 +1,4 @@
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 import { specError } from './issues';
 import { SPEC_VERSION } from './types';
 

@@ -1,4 +1,4 @@
-import type { Json } from '../features/step';
+import type { Json } from '../base/json';
 
 export const SPEC_VERSION = 1;
 

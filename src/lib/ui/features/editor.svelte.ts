@@ -1,9 +1,10 @@
-import type { ColumnSchema, LatheErrorData } from '$lib/core/data/types';
-import { toErrorData } from '$lib/core/data/types';
+import type { ColumnSchema } from '$lib/core/data/types';
+import type { LatheErrorData } from '$lib/core/base/errors';
+import { toErrorData } from '$lib/core/base/errors';
 import type { FeatureRunProgress, PreviewView } from '$lib/core/features/view';
-import type { Json } from '$lib/core/features/step';
-import { parseSpec } from '$lib/core/spec/parse';
-import { validatePipeline } from '$lib/core/spec/validate';
+import type { Json } from '$lib/core/base/json';
+import { parseSpec } from '$lib/core/pipeline/parse';
+import { validatePipeline } from '$lib/core/features/validate';
 import type { PipelineSpec, SpecSource, StepSpec, Task } from '$lib/core/spec/types';
 import { createPreviewer, startFeatureRun, type FeatureRunResult } from '$lib/jobs/features';
 import type { DatasetRecord } from '$lib/store';

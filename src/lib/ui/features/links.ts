@@ -1,4 +1,4 @@
-import type { LatheErrorData } from '$lib/core/data/types';
+import type { LatheErrorData } from '$lib/core/base/errors';
 import type { PipelineSpec } from '$lib/core/spec/types';
 import type { DatasetRecord } from '$lib/store';
 import type { SampleEntry } from '../workspace.svelte';

@@ -1,4 +1,4 @@
-import type { Json } from '$lib/core/features/step';
+import type { Json } from '$lib/core/base/json';
 import { formatNumber } from '../format';
 
 export interface MetricRow {

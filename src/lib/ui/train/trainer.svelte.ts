@@ -1,5 +1,5 @@
-import type { LatheErrorData } from '$lib/core/data/types';
-import type { Json } from '$lib/core/features/step';
+import type { LatheErrorData } from '$lib/core/base/errors';
+import type { Json } from '$lib/core/base/json';
 import type { TrainRequest } from '$lib/core/models/events';
 import { TRAIN_DEFAULTS } from '$lib/core/models/settings';
 import type { EpochLog, TrainProgress } from '$lib/core/models/train';

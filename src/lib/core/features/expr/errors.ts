@@ -1,4 +1,4 @@
-import { LatheError } from '../../data/types';
+import { LatheError } from '../../base/errors';
 
 /** Hard limits that keep hostile input (from URLs and shared specs) harmless. */
 export const EXPR_LIMITS = {

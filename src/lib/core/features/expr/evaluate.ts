@@ -1,4 +1,4 @@
-import { LatheError } from '../../data/types';
+import { LatheError } from '../../base/errors';
 import type { CategoryColumn, Frame, FrameColumn, NumericColumn } from '../frame';
 import { isNullVec } from './functions';
 import type { CompareOp, Plan, ValueType } from './types';

@@ -1,6 +1,6 @@
 import { parseDatetime } from '../../data/date';
 import { parseNumber } from '../../data/number';
-import { LatheError } from '../../data/types';
+import { LatheError } from '../../base/errors';
 import { EXPR_LIMITS } from './errors';
 import type { ExprType, Plan, ValueType } from './types';
 import {

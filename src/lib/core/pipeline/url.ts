@@ -1,7 +1,7 @@
 import { deflateSync, Inflate } from 'fflate';
-import { LatheError } from '../data/types';
+import { LatheError } from '../base/errors';
 import { parseSpec, type ParseOptions } from './parse';
-import type { PipelineSpec } from './types';
+import type { PipelineSpec } from '../spec/types';
 
 /** Version of the link format (deflate-raw + base64url JSON), independent of the spec version. */
 export const LINK_VERSION = 1;

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import { resolveStep } from '../features/registry';
-import type { StepKind } from '../features/step';
+import type { KindsOption } from '../features/step';
 import { resolveModel } from '../models/registry';
-import { issuesError, specError, type PathItem } from './issues';
-import { migrateSpec } from './migrate';
+import { issuesError, specError, type PathItem } from '../spec/issues';
+import { migrateSpec } from '../spec/migrate';
 import {
   BACKEND_PREFERENCES,
   FORBIDDEN_KEYS,
@@ -15,7 +15,7 @@ import {
   TASKS,
   TRAIN_LIMITS,
   type PipelineSpec
-} from './types';
+} from '../spec/types';
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 const Name = text(SPEC_LIMITS.nameChars);
@@ -127,10 +127,7 @@ const Spec = v.strictObject({
   train: v.optional(Train)
 });
 
-export interface ParseOptions {
-  /** Step kinds to check steps against; the registry's by default. */
-  kinds?: Readonly<Record<string, StepKind>>;
-}
+export type ParseOptions = KindsOption;
 
 /**
  * The one entry point for specs from anywhere (URL, file, IndexedDB, worker message): checks that

@@ -1,9 +1,10 @@
-import { LatheError, toErrorData, type ColumnSchema, type LatheErrorData } from '../data/types';
-import { resolveStep, STEP_KINDS, type ResolvedStep } from '../features/registry';
-import { deriveSeed } from '../features/split';
-import type { StepContext } from '../features/step';
-import type { ParseOptions } from './parse';
-import type { PipelineSpec, Task } from './types';
+import { LatheError, toErrorData, type LatheErrorData } from '../base/errors';
+import { type ColumnSchema } from '../data/types';
+import { resolveStep, STEP_KINDS, type ResolvedStep } from './registry';
+import { deriveSeed } from '../base/random';
+import type { StepContext } from './step';
+import type { KindsOption } from './step';
+import type { PipelineSpec, Task } from '../spec/types';
 
 export type PipelineCheck =
   | { ok: true; input: ColumnSchema[]; steps: ColumnSchema[][] }
@@ -126,7 +127,7 @@ export function asStepError(
 export function validatePipeline(
   spec: PipelineSpec,
   datasetSchema: ColumnSchema[],
-  options: ParseOptions = {}
+  options: KindsOption = {}
 ): PipelineCheck {
   const kinds = options.kinds ?? STEP_KINDS;
   const steps: ColumnSchema[][] = [];

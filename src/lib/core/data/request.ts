@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { COLUMN_TYPES, LatheError, type LatheErrorData } from './data/types';
+import { COLUMN_TYPES } from './types';
+import { LatheError } from '../base/errors';
 
 /** Where the bytes of a dataset come from, as sent to the ingest worker. */
 export type IngestInput =
@@ -18,8 +19,6 @@ export interface JobProgress {
   rows: number;
   rowsPerSecond: number;
 }
-
-export type JobOutcome<T> = { ok: true; value: T } | { ok: false; error: LatheErrorData };
 
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(500));
 
