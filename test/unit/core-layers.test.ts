@@ -10,9 +10,10 @@ const LAYERS: Record<string, readonly string[]> = {
   data: ['base'],
   spec: ['base'],
   evaluate: ['base', 'data'],
-  features: ['base', 'data', 'spec'],
-  models: ['base', 'data', 'spec', 'features', 'evaluate'],
-  pipeline: ['base', 'data', 'spec', 'features', 'models']
+  onnx: ['base', 'data', 'spec'],
+  features: ['base', 'data', 'spec', 'onnx'],
+  models: ['base', 'data', 'spec', 'features', 'evaluate', 'onnx'],
+  pipeline: ['base', 'data', 'spec', 'features', 'models', 'onnx']
 };
 
 function sourceFiles(dir: string): string[] {
