@@ -6,6 +6,7 @@
  * NetworkDef and weights without tfjs.
  */
 import * as v from 'valibot';
+import type { GraphBuilder, Value } from '../onnx/graph';
 import { MODEL_LIMITS, type Task } from '../spec/types';
 
 export const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu'] as const;
@@ -56,6 +57,19 @@ export interface WeightTensor {
   values: Float32Array;
 }
 
+/** A trained network as it is lowered to ONNX: weights in the target's units (train.ts). */
+export interface TrainedNetwork {
+  network: NetworkDef;
+  weights: readonly WeightTensor[];
+  /** Classification: the class labels as TrainingData.classes (binary networks give P(classes[1])). */
+  classes: readonly string[] | null;
+}
+
+/** A lowered model's results, before they become the graph outputs (onnx/metadata.ts). */
+export type LoweredOutputs =
+  | { task: 'regression'; prediction: Value }
+  | { task: 'binary' | 'multiclass'; label: Value; probabilities: Value };
+
 export interface ModelKind<P = unknown> {
   readonly type: string;
   /** Short label for the editor, e.g. "Logistic regression". */
@@ -67,6 +81,11 @@ export interface ModelKind<P = unknown> {
   readonly defaultLearningRate: number;
   /** The network for `inputDim` features and `outputDim` outputs (see outputDim()). */
   network(inputDim: number, outputDim: number, task: Task, params: P): NetworkDef;
+  /**
+   * Adds the trained model to an ONNX graph: from `x` (float [N, inputDim]) to the task's
+   * outputs. Kept free of protobuf and tfjs, like the rest of the kind.
+   */
+  lower(graph: GraphBuilder, x: Value, model: TrainedNetwork): LoweredOutputs;
 }
 
 /** Outputs of the network: 1 for regression and binary (P(positive)), else one per class. */

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { headFor, l2Param, type ModelKind } from './kind';
+import { lowerDenseNetwork } from './lower';
 
 /**
  * Linear regression: one dense layer, y = x · w + b, trained on mean squared error, with an
@@ -16,6 +17,7 @@ export const linearModel: ModelKind<Params> = {
   tasks: ['regression'],
   params,
   defaultLearningRate: 0.01,
+  lower: lowerDenseNetwork,
   network(inputDim, outputDim, task, p) {
     return {
       kind: 'linear',

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { headFor, l2Param, type ModelKind } from './kind';
+import { lowerDenseNetwork } from './lower';
 
 /**
  * Logistic regression: one dense layer of logits. Binary: one logit, sigmoid, binary
@@ -17,6 +18,7 @@ export const logisticModel: ModelKind<Params> = {
   tasks: ['binary', 'multiclass'],
   params,
   defaultLearningRate: 0.01,
+  lower: lowerDenseNetwork,
   network(inputDim, outputDim, task, p) {
     return {
       kind: 'logistic',

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { MODEL_LIMITS } from '../spec/types';
 import { HIDDEN_ACTIVATIONS, headFor, l2Param, type DenseDef, type ModelKind } from './kind';
+import { lowerDenseNetwork } from './lower';
 
 /**
  * Multi-layer perceptron, classifier or regressor: hidden dense layers (`hiddenLayers` lists
@@ -45,6 +46,7 @@ export const mlpModel: ModelKind<Params> = {
   tasks: ['binary', 'multiclass', 'regression'],
   params,
   defaultLearningRate: 0.001,
+  lower: lowerDenseNetwork,
   network(inputDim, outputDim, task, p) {
     const init: DenseDef['init'] =
       p.activation === 'relu' || p.activation === 'gelu' ? 'he_uniform' : 'glorot_uniform';
