@@ -248,8 +248,8 @@ describe('reading bad input', () => {
     const empty = refusal(() => readOnnx(new Uint8Array(0), { fileName: 'e.onnx' }));
     expect([empty.code, empty.message]).toEqual(['ONNX_EMPTY', '"e.onnx" is empty.']);
     // Valid protobuf with nothing a model needs.
-    const opset = onnx.ModelProto.encode({ modelVersion: 5, docString: 'hello' }).finish();
-    const error = refusal(() => readOnnx(opset));
+    const bare = onnx.ModelProto.encode({ modelVersion: 5, docString: 'hello' }).finish();
+    const error = refusal(() => readOnnx(bare));
     expect(error.code).toBe('ONNX_NOT_ONNX');
     expect(error.message).toContain('(no IR version, no graph, no opset imports)');
   });
