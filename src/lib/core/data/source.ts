@@ -1,3 +1,4 @@
+import type { SourceDigest } from './identity';
 import { LatheError, type IngestProgress, type IngestWarning } from './types';
 
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -11,6 +12,8 @@ export interface ReadContext {
   signal?: AbortSignal;
   progress: ProgressReporter;
   warnings: IngestWarning[];
+  /** Hashes the bytes of `source` as they are read, when `source` is the file as given. */
+  digest?: SourceDigest;
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, fileName: string): void {
@@ -107,7 +110,9 @@ export class ChunkReader {
       if (!this.head) this.head = new Uint8Array(await slice.bytes);
       const from = this.position - slice.start;
       const to = Math.min(slice.end, end) - slice.start;
-      dest.set(this.head.subarray(from, to), offset + this.position - begin);
+      const piece = this.head.subarray(from, to);
+      this.ctx.digest?.update(this.position, piece);
+      dest.set(piece, offset + this.position - begin);
       this.position += to - from;
       if (this.position === slice.end) {
         this.pending.shift();
