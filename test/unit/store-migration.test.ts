@@ -2,7 +2,13 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/lib/store';
+import {
+  modelHistory,
+  modelNetwork,
+  modelReport,
+  openStore,
+  type Store
+} from '../../src/lib/store';
 import {
   decodeValue,
   dumpDatabase,
@@ -109,5 +115,53 @@ describe('a database written by version 3', () => {
       backend: 'wasm',
       samplesPerSecond: 51234.5
     });
+  });
+});
+
+describe('the JSON fields of a version-3 model', () => {
+  it('read back as the network, epochs and report they were made from', async () => {
+    const { store } = await openV3();
+    const [model] = await store.listModels();
+    if ('unreadable' in model) throw new Error(model.reason);
+    expect(modelNetwork(model)).toEqual({
+      kind: 'linear',
+      task: 'regression',
+      inputDim: 1,
+      outputDim: 1,
+      layers: [{ units: 1, activation: 'linear', init: 'glorot_uniform', l2: 0, dropout: 0 }],
+      head: 'identity',
+      loss: 'mse'
+    });
+    const history = modelHistory(model);
+    expect(history.map((e) => [e.epoch, e.valLoss, e.best])).toEqual([
+      [1, null, false],
+      [2, 0.75, true],
+      [3, 0.5, false]
+    ]);
+    const report = modelReport(model, 'test');
+    if (report?.task !== 'regression') throw new Error('expected the regression report');
+    // Predictions 3700 and 3600 for 3650 and 3625: errors 50 and 25.
+    expect(report.mae).toBeCloseTo(37.5, 12);
+    expect(report.mse).toBeCloseTo((50 ** 2 + 25 ** 2) / 2, 9);
+    expect(report.plot.actual).toEqual([3650, 3625]);
+    expect(modelReport(model, 'validation')).toBeNull();
+  });
+
+  it('refuse what does not fit instead of passing it on', async () => {
+    const { store } = await openV3();
+    const [model] = await store.listModels();
+    if ('unreadable' in model) throw new Error(model.reason);
+    expect(() => modelNetwork({ ...model, network: { layers: 'none' } })).toThrow(
+      expect.objectContaining({ code: 'CORRUPT_MODEL' })
+    );
+    expect(modelReport({ ...model, metrics: { test: { task: 'regression' } } }, 'test')).toBeNull();
+    expect(modelHistory({ ...model, history: [{ epoch: 'one' }, ...model.history] })).toHaveLength(
+      3
+    );
+    // JSON turned a NaN score into null: it reads as NaN again, not as a number 0.
+    const test = model.metrics.test;
+    if (!test || typeof test !== 'object' || Array.isArray(test)) throw new Error('no report');
+    const report = modelReport({ ...model, metrics: { test: { ...test, r2: null } } }, 'test');
+    expect(report?.task === 'regression' && Number.isNaN(report.r2)).toBe(true);
   });
 });

@@ -14,3 +14,4 @@ export {
   type ModelRecord,
   type UnreadableModel
 } from './models';
+export { modelHistory, modelNetwork, modelReport } from './model-views';
