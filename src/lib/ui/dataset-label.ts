@@ -1,4 +1,5 @@
-import type { DatasetRecord } from '$lib/store';
+// Relative import: plain TypeScript, tested in node without SvelteKit's aliases.
+import type { DatasetRecord } from '../store';
 
 const SHOWN_TYPES = 3;
 

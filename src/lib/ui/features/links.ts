@@ -1,13 +1,13 @@
-import type { ColumnType, LatheErrorData } from '$lib/core/data/types';
-import type { PipelineSpec, SpecSource } from '$lib/core/spec/types';
-import type { DatasetRecord } from '$lib/store';
-import type { SampleEntry } from '../workspace.svelte';
+// Relative imports: this module is plain TypeScript, tested in node without SvelteKit's aliases.
+import type { ColumnType, LatheErrorData } from '../../core/data/types';
+import type { PipelineSpec, SpecSource } from '../../core/spec/types';
+import type { DatasetRecord } from '../../store';
 
-interface Importer {
-  samples: SampleEntry[];
+interface Importer<Sample extends { id: string }> {
+  samples: Sample[];
   error: LatheErrorData | null;
   importSample(
-    sample: SampleEntry,
+    sample: Sample,
     columnTypes?: Record<string, ColumnType>
   ): Promise<DatasetRecord | null>;
   importUrl(url: string, columnTypes?: Record<string, ColumnType>): Promise<DatasetRecord | null>;
@@ -82,7 +82,10 @@ export function rereadNotice(source: SpecSource): string {
  * person is asked for it (and it is checked by its source hash, or by its dataset hash for
  * links made before source hashes existed).
  */
-export async function openSharedSpec(spec: PipelineSpec, importer: Importer): Promise<SharedOpen> {
+export async function openSharedSpec<Sample extends { id: string }>(
+  spec: PipelineSpec,
+  importer: Importer<Sample>
+): Promise<SharedOpen> {
   const source = spec.source;
   if (source.kind === 'file') return { kind: 'need-file', fileName: source.fileName };
   let record: DatasetRecord | null;
