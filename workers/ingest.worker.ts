@@ -1,5 +1,5 @@
 import { expose, transfer } from 'comlink';
-import { tableToIPC } from 'apache-arrow';
+import { datasetBytes } from '../src/lib/core/data/identity';
 import { ingest } from '../src/lib/core/data/ingest';
 import { profileTable } from '../src/lib/core/data/profile';
 import { toErrorData } from '../src/lib/core/base/errors';
@@ -82,7 +82,7 @@ const api = {
         request.input,
         onProgress
       );
-      const { table, report } = await ingest(
+      const { table, report, sourceHash } = await ingest(
         blob,
         { fileName, columnTypes: request.columnTypes },
         (p) =>
@@ -108,7 +108,7 @@ const api = {
       status('profile');
       const profile = profileTable(table);
       status('save');
-      const ipc = tableToIPC(table, 'file');
+      const ipc = datasetBytes(table);
       const store = await openStore();
       try {
         const record = await store.saveDataset(ipc, {
@@ -117,7 +117,10 @@ const api = {
           schema: report.columns,
           rows,
           profile,
-          report
+          report,
+          sourceHash,
+          columnTypes: request.columnTypes,
+          replaces: request.replaces
         });
         return transfer({ ok: true as const, value: { record, ipc } }, [ipc.buffer as ArrayBuffer]);
       } finally {

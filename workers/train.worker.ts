@@ -12,18 +12,19 @@ import { packWeights, unpackWeights } from '../src/lib/core/models/weights';
 import { chooseBackend } from '../src/lib/core/models/backend';
 import { prepareTrainingData } from '../src/lib/core/models/data';
 import { modelImportance, type FeatureImportance } from '../src/lib/core/models/importance';
-import type { NetworkDef } from '../src/lib/core/models/kind';
 import type { JobOutcome } from '../src/lib/core/base/errors';
 import { parseSpec } from '../src/lib/core/pipeline/parse';
 import type { TrainEvent, TrainRequest } from '../src/lib/core/models/events';
-import { openStore, SPLIT_NAMES, type ModelRecord } from '../src/lib/store';
+import { modelNetwork, openStore, SPLIT_NAMES, type ModelRecord } from '../src/lib/store';
 
 let controller: AbortController | null = null;
 
 async function adapterInfo(): Promise<AdapterInfo | undefined> {
-  const gpu = (
-    navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo } | null> } }
-  ).gpu;
+  // Typed by hand: the adapter's `info` is newer than the WebGPU typings here.
+  const gpu: { requestAdapter(): Promise<{ info?: AdapterInfo } | null> } | undefined = Reflect.get(
+    navigator as object,
+    'gpu'
+  );
   if (!gpu) return undefined;
   try {
     const adapter = await gpu.requestAdapter();
@@ -173,7 +174,7 @@ const api = {
       });
       const weights = unpackWeights(bytes, record.manifest);
       const result = await modelImportance(
-        { network: record.network as unknown as NetworkDef, weights },
+        { network: modelNetwork(record), weights },
         split,
         record.featureNames,
         record.classes,

@@ -132,6 +132,43 @@ describe('Data stage in Chromium', () => {
     }
   });
 
+  it('re-imports with a changed column type as the next version of the same dataset', async () => {
+    const page = await openApp(app.session, app.server);
+    await page
+      .locator('[data-testid="dataset-list"], [data-testid="datasets-empty"]')
+      .first()
+      .waitFor();
+    const before = await page.getByTestId('dataset-row').count();
+    const lines = ['code,visits'];
+    for (let i = 0; i < 40; i++) lines.push(`${String(i * 37).padStart(5, '0')},${i % 7}`);
+    await page.getByTestId('file-input').setInputFiles(csvFile('zipcodes.csv', lines.join('\n')));
+    await waitForDataset(page, 'zipcodes');
+    const type = page.getByLabel('Type of code');
+    const detected = await type.inputValue();
+    const other = detected === 'categorical' ? 'text' : 'categorical';
+    await type.selectOption(other);
+    await page.getByRole('button', { name: 'Re-import with these types' }).click();
+    const note = `v2, types changed: code → ${other}`;
+    await waitForDataset(page, `zipcodes (${note})`);
+    assert.equal(await page.getByTestId('dataset-row').count(), before + 2);
+    const versions = await page.getByTestId('dataset-version').allInnerTexts();
+    assert.ok(versions.includes(`(${note})`), versions.join(' | '));
+    assert.equal(
+      await page.getByLabel('Type of code').locator('option:checked').innerText(),
+      `${other} (chosen on import)`
+    );
+    await page.getByText('Lineage', { exact: true }).click();
+    const lineage = page.getByTestId('dataset-lineage');
+    assert.match(await lineage.innerText(), /2, a re-import of zipcodes v1/);
+    await lineage.getByRole('button').click();
+    await page
+      .getByTestId('dataset-view')
+      .getByRole('heading', { name: 'zipcodes', exact: true })
+      .waitFor();
+    assert.equal(await page.getByLabel('Type of code').inputValue(), detected);
+    await page.close();
+  });
+
   it('reports an empty file clearly and keeps the datasets already saved', async () => {
     const page = await openApp(app.session, app.server);
     await page.getByTestId('dataset-row').first().waitFor();

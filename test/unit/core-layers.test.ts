@@ -8,7 +8,7 @@ const CORE = resolve(import.meta.dirname, '../../src/lib/core');
 const LAYERS: Record<string, readonly string[]> = {
   base: [],
   data: ['base'],
-  spec: ['base'],
+  spec: ['base', 'data'],
   evaluate: ['base', 'data'],
   onnx: ['base', 'data', 'spec'],
   features: ['base', 'data', 'spec', 'onnx'],

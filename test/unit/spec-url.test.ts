@@ -1,7 +1,10 @@
 import { deflateRawSync } from 'node:zlib';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { encodeDataset } from '../../src/lib/core/data/identity';
+import { ingest } from '../../src/lib/core/data/ingest';
 import { LatheError } from '../../src/lib/core/base/errors';
+import { type ColumnType } from '../../src/lib/core/data/types';
 import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import {
   decodeSpecFromFragment,
@@ -11,6 +14,14 @@ import {
   MAX_LINK_BYTES,
   toBase64Url
 } from '../../src/lib/core/pipeline/url';
+import type { DatasetRecord } from '../../src/lib/store';
+import {
+  findLinkedDataset,
+  linkMatch,
+  openSharedSpec,
+  rebindSpec,
+  specSourceOf
+} from '../../src/lib/ui/features/links';
 import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
 
 const kinds = testKinds;
@@ -184,5 +195,149 @@ describe('hostile links', () => {
       expect((error as LatheError).code).toBe('SPEC_INVALID');
       expect((error as LatheError).message).toContain('unknown step type "runShell"');
     }
+  });
+});
+
+describe('links to local files', () => {
+  const csv = (lines: string[]) => new Blob([lines.join('\n') + '\n']);
+  const shop = [
+    'size,zip,price',
+    ...Array.from({ length: 30 }, (_, i) => `${i % 4},0${1000 + i},${i * 1.5}`)
+  ];
+
+  /** A saved dataset as the store would keep it after reading `file` (with some types forced). */
+  async function saved(
+    file: Blob,
+    columnTypes?: Record<string, ColumnType>,
+    version?: number
+  ): Promise<DatasetRecord> {
+    const { table, report, sourceHash } = await ingest(file, { fileName: 'shop.csv', columnTypes });
+    const { hash, bytes } = await encodeDataset(table);
+    return {
+      id: hash,
+      hash,
+      name: 'shop',
+      source: { kind: 'file', fileName: 'shop.csv' },
+      schema: report.columns,
+      rows: table.numRows,
+      bytes: bytes.byteLength,
+      profile: { rows: table.numRows, columns: [] },
+      report,
+      createdAt: 1,
+      sourceHash,
+      ...(columnTypes ? { columnTypes } : {}),
+      ...(version ? { version } : {})
+    };
+  }
+
+  function shared(record: DatasetRecord) {
+    const spec = parseSpec(
+      {
+        ...baseSpec(),
+        source: specSourceOf(record),
+        target: 'price',
+        task: 'regression',
+        steps: []
+      },
+      { kinds }
+    );
+    return decodeSpecFromFragment(encodeSpecToFragment(spec, { kinds }), { kinds });
+  }
+
+  it('a link made before a change in type inference still finds the same file by its source hash', async () => {
+    // "Before": this version read zip as text; "after" it reads it as numbers. Same file.
+    const before = await saved(csv(shop), { zip: 'categorical' });
+    const after = await saved(csv(shop));
+    expect(after.hash).not.toBe(before.hash);
+    const spec = shared(before);
+    expect(spec.source).toMatchObject({
+      kind: 'file',
+      hash: before.hash,
+      sourceHash: before.sourceHash
+    });
+
+    expect(linkMatch(spec.source, after)).toBe('same-file');
+    expect(findLinkedDataset(spec.source, [after])).toBe(after);
+    const opened = rebindSpec(spec, after);
+    expect(opened.source).toMatchObject({ hash: after.hash, sourceHash: after.sourceHash });
+    expect(opened.steps).toEqual(spec.steps);
+
+    const edited = await saved(csv([...shop.slice(0, -1), '1,01999,9999']));
+    expect(linkMatch(spec.source, edited)).toBeNull();
+    expect(findLinkedDataset(spec.source, [edited])).toBeNull();
+  });
+
+  it('prefers the reading with the link’s column types, and the very same data above all', async () => {
+    const plain = await saved(csv(shop));
+    const retyped = await saved(csv(shop), { zip: 'categorical' }, 2);
+    const spec = shared(retyped);
+    expect(spec.source.columnTypes).toEqual({ zip: 'categorical' });
+    expect(findLinkedDataset(spec.source, [plain, retyped])).toBe(retyped);
+    const { hash: _hash, ...rest } = spec.source;
+    const sameFileOnly = { ...rest, hash: 'f'.repeat(64) };
+    expect(findLinkedDataset(sameFileOnly, [plain, retyped])).toBe(retyped);
+    expect(findLinkedDataset({ ...sameFileOnly, columnTypes: undefined }, [retyped, plain])).toBe(
+      plain
+    );
+  });
+
+  it('still accepts links from before source hashes, by the dataset hash alone', async () => {
+    const record = await saved(csv(shop));
+    const old = shared({ ...record, sourceHash: undefined });
+    expect(old.source.sourceHash).toBeUndefined();
+    expect(findLinkedDataset(old.source, [record])).toBe(record);
+    expect(linkMatch(old.source, record)).toBe('same-data');
+    // The reopened pipeline now carries the source hash for the next link.
+    expect(rebindSpec(old, record).source.sourceHash).toBe(record.sourceHash);
+    const retyped = await saved(csv(shop), { zip: 'categorical' });
+    expect(findLinkedDataset(old.source, [retyped])).toBeNull();
+  });
+
+  it('a shared sample is loaded with the column types its author chose', async () => {
+    const record = await saved(csv(shop), { zip: 'categorical' });
+    const spec = parseSpec(
+      {
+        ...baseSpec(),
+        source: {
+          kind: 'sample',
+          hash: record.hash,
+          name: 'shop',
+          sampleId: 'shop',
+          sourceHash: record.sourceHash,
+          columnTypes: { zip: 'categorical' }
+        },
+        target: 'price',
+        task: 'regression',
+        steps: []
+      },
+      { kinds }
+    );
+    const asked: unknown[] = [];
+    const outcome = await openSharedSpec(spec, {
+      samples: [
+        {
+          id: 'shop',
+          name: 'shop',
+          file: 'shop.csv',
+          task: 'regression',
+          target: 'price',
+          rows: 30,
+          columns: 3,
+          description: '',
+          source: '',
+          license: ''
+        }
+      ],
+      error: null,
+      async importSample(_sample, columnTypes) {
+        asked.push(columnTypes);
+        return record;
+      },
+      async importUrl() {
+        return null;
+      }
+    });
+    expect(asked).toEqual([{ zip: 'categorical' }]);
+    expect(outcome).toEqual({ kind: 'ok', record });
   });
 });

@@ -8,6 +8,7 @@ import { LatheError } from '../../src/lib/core/base/errors';
 import { type IngestReport } from '../../src/lib/core/data/types';
 import { sha256Hex } from '../../src/lib/core/base/hash';
 import { openStore, type DatasetMeta, type Store } from '../../src/lib/store';
+import { datasetLabel } from '../../src/lib/ui/dataset-label';
 
 const opened: Store[] = [];
 const restores: (() => void)[] = [];
@@ -312,5 +313,81 @@ describe('dataset store', () => {
   it('has no storage estimate without navigator.storage', async () => {
     const store = await freshStore();
     expect(await store.estimate()).toBeNull();
+  });
+});
+
+describe('dataset versions', () => {
+  const sourceHash = 'a'.repeat(64);
+
+  it('a re-import with other column types is the next version of the same dataset', async () => {
+    const store = await freshStore();
+    const original = dataset('penguins', 30, 1);
+    const first = await store.saveDataset(original.ipc, { ...original.meta, sourceHash });
+    expect(first).toMatchObject({ name: 'penguins', sourceHash });
+    expect(first.version).toBeUndefined();
+    expect(first.previousId).toBeUndefined();
+
+    const retyped = dataset('penguins', 30, 2);
+    const second = await store.saveDataset(retyped.ipc, {
+      ...retyped.meta,
+      sourceHash,
+      columnTypes: { y: 'categorical' },
+      replaces: first.id
+    });
+    expect(second).toMatchObject({
+      name: 'penguins',
+      version: 2,
+      previousId: first.id,
+      sourceHash,
+      columnTypes: { y: 'categorical' }
+    });
+
+    // Another re-import of the first one is not a second "v2": versions count along the line.
+    const again = dataset('penguins', 30, 3);
+    const third = await store.saveDataset(again.ipc, {
+      ...again.meta,
+      columnTypes: { x: 'text' },
+      replaces: first.id
+    });
+    expect(third).toMatchObject({ version: 3, previousId: first.id });
+    const listed = await store.listDatasets();
+    expect(listed).toHaveLength(3);
+    expect(listed).toContainEqual(second);
+
+    // Lists tell them apart.
+    expect([first, second, third].map(datasetLabel)).toEqual([
+      'penguins',
+      'penguins (v2, types changed: y → categorical)',
+      'penguins (v3, types changed: x → text)'
+    ]);
+
+    // Types that give back bytes already saved are that dataset, not a new version.
+    expect(await store.saveDataset(original.ipc, { ...original.meta, replaces: third.id })).toEqual(
+      first
+    );
+    expect(await store.listDatasets()).toHaveLength(3);
+  });
+
+  it('refuses to version a dataset that is no longer there, saving nothing', async () => {
+    const factory = new IDBFactory();
+    const store = await freshStore(factory);
+    const a = dataset('gone', 10);
+    const error = await rejection(
+      store.saveDataset(a.ipc, { ...a.meta, replaces: 'b'.repeat(64) })
+    );
+    expect(error.code).toBe('DATASET_NOT_FOUND');
+    expect(error.message).toContain('nothing was saved');
+    expect(await store.listDatasets()).toEqual([]);
+    expect(await rawKeys(factory, 'blobs')).toEqual([]);
+  });
+
+  it('a dataset saved without a source hash learns it when the same bytes come again', async () => {
+    const store = await freshStore();
+    const a = dataset('old', 12);
+    const before = await store.saveDataset(a.ipc, a.meta);
+    expect(before.sourceHash).toBeUndefined();
+    const after = await store.saveDataset(a.ipc, { ...a.meta, name: 'ignored', sourceHash });
+    expect(after).toEqual({ ...before, sourceHash });
+    expect(await store.listDatasets()).toEqual([after]);
   });
 });

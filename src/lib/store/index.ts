@@ -1,4 +1,4 @@
-export { openStore, type DatasetMeta, type Store } from './store';
+export { openStore, STORE_DB_NAME, type DatasetMeta, type Store } from './store';
 export type { DatasetRecord, DatasetSource, UnreadableDataset } from './records';
 export {
   SPLIT_NAMES,
@@ -7,4 +7,11 @@ export {
   type StoredSplit,
   type UnreadableFeatureSet
 } from './featuresets';
-export { ALIAS_PATTERN, type AliasRecord, type ModelRecord, type UnreadableModel } from './models';
+export {
+  ALIAS_PATTERN,
+  type AliasRecord,
+  type ModelMeta,
+  type ModelRecord,
+  type UnreadableModel
+} from './models';
+export { modelHistory, modelNetwork, modelReport } from './model-views';

@@ -1,96 +1,221 @@
 import * as v from 'valibot';
-import { COUNT, HASH as STORED_HASH, JSON_VALUE, parseStored, type Unreadable } from './parse';
-import type { Json } from '../core/base/json';
+import { LatheError } from '../core/base/errors';
+import { sha256Hex } from '../core/base/hash';
+import { abortQuietly, type Database } from './db';
+import {
+  COUNT,
+  HASH,
+  JSON_VALUE,
+  parseStored,
+  partitionStored,
+  type Parsed,
+  type Unreadable
+} from './parse';
 
 /**
  * A trained model version. Its id is the SHA-256 of its weight bytes together with what they
  * mean (manifest, classes, feature names), so the same training run saved twice is one version.
+ * The JSON fields (spec, network, history, metrics, backend) are read through model-views.ts.
  */
-export interface ModelRecord {
-  id: string;
-  name: string;
-  /** 1-based, in order of saving among all models. */
-  version: number;
-  featureSetId: string;
-  datasetHash: string;
-  specHash: string;
-  spec: Json;
-  modelType: string;
-  task: 'binary' | 'multiclass' | 'regression';
-  /** Class labels in output order (classification), else null. */
-  classes: string[] | null;
-  featureNames: string[];
-  /** SHA-256 of the packed float32 weights: their key in 'blobs'. */
-  weightsHash: string;
-  weightsBytes: number;
-  manifest: { name: string; shape: number[]; offset: number }[];
-  /** The network description (layers, activations, heads): plain JSON for predict and ONNX. */
-  network: Json;
-  status: 'completed' | 'early-stopped' | 'cancelled';
-  bestEpoch: number;
-  history: Json[];
-  /** Backend name, adapter info, library versions, calibration trials. */
-  backend: Json;
-  seed: number;
-  durationMs: number;
-  /** Evaluation reports per split ('validation', 'test'), plain JSON. */
-  metrics: Record<string, Json>;
-  notes: string;
-  createdAt: number;
-}
-
-export type UnreadableModel = Unreadable;
-
-export interface AliasRecord {
-  alias: string;
-  modelId: string;
-  /** Earlier targets, newest last: rolling back moves the alias to the previous one. */
-  history: { modelId: string; at: number }[];
-  movedAt: number;
-}
-
-const HASH = STORED_HASH;
-const count = COUNT;
-const json = JSON_VALUE;
-
-export const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
-
 export const ModelRecordSchema = v.object({
   id: HASH,
   name: v.pipe(v.string(), v.maxLength(500)),
-  version: count,
+  /** 1-based, in order of saving among all models. */
+  version: COUNT,
   featureSetId: HASH,
   datasetHash: HASH,
   specHash: HASH,
-  spec: json,
+  spec: JSON_VALUE,
   modelType: v.string(),
   task: v.picklist(['binary', 'multiclass', 'regression']),
+  /** Class labels in output order (classification), else null. */
   classes: v.nullable(v.array(v.string())),
   featureNames: v.array(v.string()),
+  /** SHA-256 of the packed float32 weights: their key in 'blobs'. */
   weightsHash: HASH,
-  weightsBytes: count,
-  manifest: v.array(v.object({ name: v.string(), shape: v.array(count), offset: count })),
-  network: json,
+  weightsBytes: COUNT,
+  manifest: v.array(v.object({ name: v.string(), shape: v.array(COUNT), offset: COUNT })),
+  /** The network description (layers, activations, heads): plain JSON for predict and ONNX. */
+  network: JSON_VALUE,
   status: v.picklist(['completed', 'early-stopped', 'cancelled']),
-  bestEpoch: count,
-  history: v.array(json),
-  backend: json,
-  seed: count,
+  bestEpoch: COUNT,
+  history: v.array(JSON_VALUE),
+  /** Backend name, adapter info, library versions, calibration trials. */
+  backend: JSON_VALUE,
+  seed: COUNT,
   durationMs: v.number(),
-  metrics: v.record(v.string(), json),
+  /** Evaluation reports per split ('validation', 'test'), plain JSON. */
+  metrics: v.record(v.string(), JSON_VALUE),
   notes: v.pipe(v.string(), v.maxLength(20_000)),
   createdAt: v.number()
 });
 
+export type ModelRecord = v.InferOutput<typeof ModelRecordSchema>;
+
+export type UnreadableModel = Unreadable;
+
+export const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
+
 export const AliasRecordSchema = v.object({
   alias: v.pipe(v.string(), v.regex(ALIAS_PATTERN)),
   modelId: HASH,
+  /** Earlier targets, newest last: rolling back moves the alias to the previous one. */
   history: v.array(v.object({ modelId: HASH, at: v.number() })),
   movedAt: v.number()
 });
 
-export function parseModelRecord(
-  value: unknown
-): { ok: true; record: ModelRecord } | { ok: false; reason: string } {
-  return parseStored(ModelRecordSchema as v.GenericSchema<unknown, ModelRecord>, value);
+export type AliasRecord = v.InferOutput<typeof AliasRecordSchema>;
+
+export function parseModelRecord(value: unknown): Parsed<ModelRecord> {
+  return parseStored(ModelRecordSchema, value);
+}
+
+export function parseAliasRecord(value: unknown): Parsed<AliasRecord> {
+  return parseStored(AliasRecordSchema, value);
+}
+
+export type ModelMeta = Omit<
+  ModelRecord,
+  'id' | 'version' | 'weightsHash' | 'weightsBytes' | 'createdAt'
+>;
+
+export interface ModelMethods {
+  /** Stores the packed weights and the record atomically; numbers the version. */
+  saveModel(weights: Uint8Array, meta: ModelMeta): Promise<ModelRecord>;
+  listModels(): Promise<(ModelRecord | UnreadableModel)[]>;
+  loadModelWeights(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array }>;
+  updateModel(id: string, changes: { name?: string; notes?: string }): Promise<void>;
+  /** Refused (MODEL_IN_USE) while an alias points at the model. */
+  deleteModel(id: string): Promise<void>;
+}
+
+export function modelMethods(database: Database): ModelMethods {
+  const { db, withLock, changed } = database;
+
+  return {
+    async saveModel(weights, meta) {
+      const weightsHash = await sha256Hex(weights);
+      const identity = JSON.stringify([
+        weightsHash,
+        meta.manifest,
+        meta.classes,
+        meta.featureNames,
+        meta.featureSetId
+      ]);
+      const id = await sha256Hex(new TextEncoder().encode(identity));
+      const bytes = database.toStored(weights);
+      return withLock(async () => {
+        const existing = parseModelRecord(await db.get('models', id));
+        if (existing.ok) return existing.record;
+        const versions = (await db.getAll('models')).map((m) => parseModelRecord(m));
+        const version =
+          1 + versions.reduce((max, m) => (m.ok ? Math.max(max, m.record.version) : max), 0);
+        const record: ModelRecord = {
+          ...meta,
+          id,
+          version,
+          weightsHash,
+          weightsBytes: weights.byteLength,
+          createdAt: Date.now()
+        };
+        const valid = parseModelRecord(record);
+        if (!valid.ok) {
+          throw new LatheError('INVALID_MODEL', `Cannot save "${meta.name}": ${valid.reason}.`);
+        }
+        await database.writeAtomically(
+          ['blobs', 'models'],
+          (tx, track) => {
+            track(tx.objectStore('blobs').put(bytes, weightsHash));
+            track(tx.objectStore('models').put(record));
+          },
+          meta.name,
+          weights.byteLength
+        );
+        changed();
+        return record;
+      });
+    },
+
+    async listModels() {
+      return partitionStored(
+        await db.getAll('models'),
+        parseModelRecord,
+        (a, b) => b.version - a.version
+      );
+    },
+
+    async loadModelWeights(id) {
+      const parsed = parseModelRecord(await db.get('models', id));
+      if (!parsed.ok) {
+        throw new LatheError('MODEL_NOT_FOUND', `There is no readable saved model ${id}.`, { id });
+      }
+      const bytes = await database.readVerified(
+        parsed.record.weightsHash,
+        `the weights of "${parsed.record.name}"`,
+        'Delete the model and train it again.'
+      );
+      return { record: parsed.record, bytes };
+    },
+
+    async updateModel(id, changes) {
+      await withLock(async () => {
+        const parsed = parseModelRecord(await db.get('models', id));
+        if (!parsed.ok)
+          throw new LatheError('MODEL_NOT_FOUND', `There is no saved model ${id}.`, { id });
+        const name = changes.name?.trim();
+        if (changes.name !== undefined && !name) {
+          throw new LatheError('INVALID_NAME', 'A model name cannot be empty.');
+        }
+        const next = {
+          ...parsed.record,
+          ...(name ? { name } : {}),
+          ...(changes.notes !== undefined ? { notes: changes.notes } : {})
+        };
+        const valid = parseModelRecord(next);
+        if (!valid.ok) throw new LatheError('INVALID_MODEL', valid.reason);
+        await db.put('models', next);
+      });
+      changed();
+    },
+
+    async deleteModel(id) {
+      await withLock(async () => {
+        const tx = db.transaction(['blobs', 'models', 'aliases'], 'readwrite');
+        const aliases = (await tx.objectStore('aliases').getAll())
+          .map(parseAliasRecord)
+          .flatMap((a) => (a.ok && a.record.modelId === id ? [a.record.alias] : []));
+        if (aliases.length) {
+          abortQuietly(tx);
+          await tx.done.catch(() => {});
+          throw new LatheError(
+            'MODEL_IN_USE',
+            `This model cannot be deleted while ${aliases.map((a) => `"${a}"`).join(' and ')} ${aliases.length === 1 ? 'points' : 'point'} at it. Move the alias to another version first.`,
+            { aliases }
+          );
+        }
+        const target = parseModelRecord(await tx.objectStore('models').get(id));
+        let blobShared = false;
+        if (target.ok) {
+          for (const other of await tx.objectStore('models').getAll()) {
+            const parsed = parseModelRecord(other);
+            if (
+              parsed.ok &&
+              parsed.record.id !== id &&
+              parsed.record.weightsHash === target.record.weightsHash
+            ) {
+              blobShared = true;
+            }
+          }
+        }
+        await Promise.all([
+          tx.objectStore('models').delete(id),
+          target.ok && !blobShared
+            ? tx.objectStore('blobs').delete(target.record.weightsHash)
+            : Promise.resolve(),
+          tx.done
+        ]);
+      });
+      changed();
+    }
+  };
 }

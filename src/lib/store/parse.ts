@@ -18,7 +18,10 @@ export const JSON_VALUE: v.GenericSchema<Json> = v.lazy(() =>
 export type Parsed<T> = { ok: true; record: T } | { ok: false; reason: string };
 
 /** A stored value checked against its schema, or the first problem with its path. */
-export function parseStored<T>(schema: v.GenericSchema<unknown, T>, value: unknown): Parsed<T> {
+export function parseStored<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown
+): Parsed<v.InferOutput<S>> {
   const result = v.safeParse(schema, value);
   if (result.success) return { ok: true, record: result.output };
   const issue = result.issues[0];
@@ -34,27 +37,39 @@ export interface Unreadable {
   name?: string;
 }
 
-/** Readable records (in `order`) first, then the unreadable ones, never throwing for either. */
+/**
+ * Readable records (in `order`) first, then the unreadable ones, never throwing for either.
+ * An unreadable one is named by its key in `keys` when given, else by its own `id` field.
+ */
 export function partitionStored<T>(
   values: unknown[],
   parse: (value: unknown) => Parsed<T>,
-  order: (a: T, b: T) => number
+  order: (a: T, b: T) => number,
+  keys?: readonly unknown[]
 ): (T | Unreadable)[] {
   const records: T[] = [];
-  const unreadable: Unreadable[] = [];
-  for (const value of values) {
+  const failed: Unreadable[] = [];
+  values.forEach((value, i) => {
     const parsed = parse(value);
-    if (parsed.ok) {
-      records.push(parsed.record);
-      continue;
-    }
-    const raw = value as { id?: unknown; name?: unknown } | null;
-    unreadable.push({
-      id: String(raw?.id ?? '?'),
-      unreadable: true,
-      reason: parsed.reason,
-      ...(typeof raw?.name === 'string' ? { name: raw.name } : {})
-    });
-  }
-  return [...records.sort(order), ...unreadable];
+    if (parsed.ok) records.push(parsed.record);
+    else
+      failed.push(unreadable(keys ? keys[i] : (field(value, 'id') ?? '?'), parsed.reason, value));
+  });
+  return [...records.sort(order), ...failed];
+}
+
+/** A named field of a value that failed validation, if it is there at all. */
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' ? Reflect.get(value, key) : undefined;
+}
+
+/** An unreadable entry for a value stored under `key`, with its name when it still has one. */
+export function unreadable(key: unknown, reason: string, value: unknown): Unreadable {
+  const name = field(value, 'name');
+  return {
+    id: String(key),
+    unreadable: true,
+    reason,
+    ...(typeof name === 'string' ? { name } : {})
+  };
 }

@@ -1,49 +1,33 @@
 import * as v from 'valibot';
-import { parseStored, type Unreadable } from './parse';
+import { COUNT, HASH, parseStored, type Parsed, type Unreadable } from './parse';
 import {
   COLUMN_TYPES,
   SOURCE_FORMATS,
   type ColumnSchema,
+  type ColumnType,
   type DatasetProfile,
   type IngestReport
 } from '../core/data/types';
 
-export type DatasetSource =
-  | { kind: 'file'; fileName: string }
-  | { kind: 'url'; url: string }
-  | { kind: 'sample'; sampleId: string };
-
-export interface DatasetRecord {
-  /** Equal to `hash`: datasets are content-addressed. */
-  id: string;
-  /** SHA-256 (hex) of the Arrow IPC bytes. */
-  hash: string;
-  name: string;
-  source: DatasetSource;
-  schema: ColumnSchema[];
-  rows: number;
-  bytes: number;
-  profile: DatasetProfile;
-  report: IngestReport;
-  createdAt: number;
-}
-
-/** A stored record that failed validation: listed so the user can see and delete it. */
-export type UnreadableDataset = Unreadable;
-
 // Records come back from IndexedDB, which another version of the app (or the user) may have
-// written: everything is validated, and NaN is allowed where profiles produce it.
+// written: everything is validated, and NaN is allowed where profiles produce it. Each schema is
+// declared as yielding the core type it stands for, so the compiler checks that they agree.
 const num = v.union([v.number(), v.nan()]);
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const count = COUNT;
 const columnType = v.picklist(COLUMN_TYPES);
 
-const columnSchema = v.object({ name: v.string(), type: columnType });
+const columnSchema: v.GenericSchema<unknown, ColumnSchema> = v.object({
+  name: v.string(),
+  type: columnType
+});
 
-const source = v.variant('kind', [
+const DatasetSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('file'), fileName: v.string() }),
   v.object({ kind: v.literal('url'), url: v.string() }),
   v.object({ kind: v.literal('sample'), sampleId: v.string() })
 ]);
+
+export type DatasetSource = v.InferOutput<typeof DatasetSourceSchema>;
 
 const columnProfile = v.object({
   name: v.string(),
@@ -69,7 +53,12 @@ const columnProfile = v.object({
   meanLength: v.optional(num)
 });
 
-const report = v.object({
+const profile: v.GenericSchema<unknown, DatasetProfile> = v.object({
+  rows: count,
+  columns: v.array(columnProfile)
+});
+
+const report: v.GenericSchema<unknown, IngestReport> = v.object({
   format: v.picklist(SOURCE_FORMATS),
   delimiter: v.optional(v.string()),
   encoding: v.picklist(['utf-8', 'windows-1252']),
@@ -101,27 +90,44 @@ const report = v.object({
   millis: v.number()
 });
 
-const HASH = /^[0-9a-f]{64}$/;
+const columnTypes: v.GenericSchema<unknown, Record<string, ColumnType>> = v.record(
+  v.string(),
+  columnType
+);
 
 export const DatasetRecordSchema = v.pipe(
   v.object({
-    id: v.pipe(v.string(), v.regex(HASH)),
-    hash: v.pipe(v.string(), v.regex(HASH)),
+    /** Equal to `hash`: datasets are content-addressed. */
+    id: HASH,
+    /** The dataset hash (core/data/identity.ts): SHA-256 of the stored Arrow IPC bytes. */
+    hash: HASH,
     name: v.string(),
-    source,
+    source: DatasetSourceSchema,
     schema: v.array(columnSchema),
     rows: count,
     bytes: count,
-    profile: v.object({ rows: count, columns: v.array(columnProfile) }),
+    profile,
     report,
-    createdAt: v.number()
+    createdAt: v.number(),
+    // Since version 4 of the database; records written before have none of these.
+    /** SHA-256 of the source file's own bytes: the same file, however it is read. */
+    sourceHash: v.optional(HASH),
+    /** 1 for a first import; a re-import of the same data with other types is the next one. */
+    version: v.optional(v.pipe(count, v.minValue(1))),
+    /** The dataset this one re-imports (another version of the same data). */
+    previousId: v.optional(HASH),
+    /** Column types chosen by the person rather than detected, by column name. */
+    columnTypes: v.optional(columnTypes)
   }),
   v.check((r) => r.id === r.hash, 'id differs from hash')
 );
 
+export type DatasetRecord = v.InferOutput<typeof DatasetRecordSchema>;
+
+/** A stored record that failed validation: listed so the user can see and delete it. */
+export type UnreadableDataset = Unreadable;
+
 /** The record, or a reason it cannot be read (first validation issue, with its path). */
-export function parseDatasetRecord(
-  value: unknown
-): { ok: true; record: DatasetRecord } | { ok: false; reason: string } {
-  return parseStored(DatasetRecordSchema as v.GenericSchema<unknown, DatasetRecord>, value);
+export function parseDatasetRecord(value: unknown): Parsed<DatasetRecord> {
+  return parseStored(DatasetRecordSchema, value);
 }

@@ -37,7 +37,8 @@ interface GpuLike {
 }
 
 async function probeGpu(): Promise<GpuInfo> {
-  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+  // Typed by hand: the adapter's `info` is newer than the WebGPU typings here.
+  const gpu: GpuLike | undefined = Reflect.get(navigator, 'gpu');
   if (!gpu) return { available: false, fallback: false, description: 'WebGPU not offered' };
   try {
     const adapter = await gpu.requestAdapter();

@@ -200,20 +200,25 @@ class Workspace {
 
   importSample(sample: SampleEntry, columnTypes?: Record<string, ColumnType>) {
     return this.run(`Loading sample ${sample.name}`, {
-      input: {
-        kind: 'sample',
-        url: new URL(`/samples/${sample.file}`, location.href).href,
-        sampleId: sample.id,
-        name: sample.name,
-        fileName: sample.file
-      },
+      input: this.sampleInput(sample),
       columnTypes
     });
   }
 
+  private sampleInput(sample: SampleEntry): IngestRequest['input'] {
+    return {
+      kind: 'sample',
+      url: new URL(`/samples/${sample.file}`, location.href).href,
+      sampleId: sample.id,
+      name: sample.name,
+      fileName: sample.file
+    };
+  }
+
   /**
-   * Re-reads a dataset's source with column types forced. Returns false when the original file
-   * is needed and was not picked in this session.
+   * Re-reads a dataset's source with column types forced (on top of those it was read with):
+   * the result is saved as the next version of `record`. Returns false when the original file
+   * is needed and was not picked in this session (see reimportFile).
    */
   reimport(
     record: DatasetRecord,
@@ -221,20 +226,42 @@ class Workspace {
     samples: SampleEntry[]
   ): boolean {
     const source = record.source;
+    const request = {
+      columnTypes: { ...record.columnTypes, ...columnTypes },
+      name: record.name,
+      replaces: record.id
+    };
     if (source.kind === 'url') {
-      this.importUrl(source.url, columnTypes, record.name);
+      this.run(`Downloading ${source.url}`, {
+        input: { kind: 'url', url: source.url },
+        ...request
+      });
       return true;
     }
     if (source.kind === 'sample') {
       const sample = samples.find((s) => s.id === source.sampleId);
       if (!sample) return false;
-      this.importSample(sample, columnTypes);
+      this.run(`Loading sample ${sample.name}`, { input: this.sampleInput(sample), ...request });
       return true;
     }
     const file = this.sessionFiles.get(record.id);
     if (!file) return false;
-    this.importFile(file, columnTypes, record.name);
+    this.reimportFile(record, file, columnTypes);
     return true;
+  }
+
+  /** Re-reads `file` as the next version of `record`, with column types forced. */
+  reimportFile(record: DatasetRecord, file: File, columnTypes: Record<string, ColumnType>) {
+    return this.run(
+      `Importing ${file.name}`,
+      {
+        input: { kind: 'file', file, fileName: file.name },
+        columnTypes: { ...record.columnTypes, ...columnTypes },
+        name: record.name,
+        replaces: record.id
+      },
+      file
+    );
   }
 
   rememberFile(id: string, file: File) {

@@ -1,4 +1,5 @@
 import * as arrow from 'apache-arrow';
+import { datasetBytes } from './identity';
 
 export interface CsvOptions {
   /** Rows encoded per yielded chunk. */
@@ -33,9 +34,9 @@ export function* tableToCsv(table: arrow.Table, options: CsvOptions = {}): Gener
   }
 }
 
-/** Arrow IPC stream format (record batches in order), the form datasets are stored in. */
+/** Arrow IPC bytes in the form datasets are stored in (see identity.ts: one definition). */
 export function tableToArrowIpc(table: arrow.Table): Uint8Array {
-  return arrow.tableToIPC(table, 'stream');
+  return datasetBytes(table);
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;

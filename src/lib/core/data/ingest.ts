@@ -3,6 +3,7 @@ import { EncodingFallback } from './builders';
 import type { ReaderResult, ReadPass } from './columns';
 import { readCsv } from './csv';
 import { detectFormat } from './detect';
+import { SourceDigest } from './identity';
 import { shouldWiden } from './inference';
 import {
   DEFAULT_CHUNK_BYTES,
@@ -46,14 +47,15 @@ const MAX_PASSES = 4;
 
 /**
  * Reads a CSV/TSV, JSON, NDJSON, Arrow IPC or Parquet source (optionally gzip-compressed) into an
- * Arrow table of Lathe's physical types, with a report of what was inferred, fixed and dropped.
+ * Arrow table of Lathe's physical types, with a report of what was inferred, fixed and dropped,
+ * and the SHA-256 of the source's own bytes (`sourceHash`: the file, whatever it is read as).
  */
 export async function ingest(
   source: Blob,
   options: IngestOptions,
   onProgress?: (p: IngestProgress) => void,
   signal?: AbortSignal
-): Promise<{ table: arrow.Table; report: IngestReport }> {
+): Promise<{ table: arrow.Table; report: IngestReport; sourceHash: string }> {
   const started = performance.now();
   const fileName = options.fileName;
   throwIfAborted(signal, fileName);
@@ -63,7 +65,9 @@ export async function ingest(
   const warnings: IngestWarning[] = [];
   let blob = source;
   let head = new Uint8Array(await blob.slice(0, 4096).arrayBuffer());
-  if (isGzip(head)) {
+  const digest = await SourceDigest.create(source);
+  const compressed = isGzip(head);
+  if (compressed) {
     blob = await gunzip(source, fileName);
     if (blob.size === 0) {
       throw new LatheError('EMPTY_FILE', `${fileName} is empty once decompressed.`, {
@@ -87,7 +91,9 @@ export async function ingest(
     chunkBytes: Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES)),
     signal,
     progress: new ProgressReporter(blob.size, onProgress),
-    warnings
+    warnings,
+    // A compressed file's own bytes are not what the reader sees; they are hashed at the end.
+    ...(compressed ? {} : { digest })
   };
   let pass: ReadPass = {
     delimiter: options.delimiter,
@@ -127,9 +133,12 @@ export async function ingest(
       pass = { ...pass, widened: new Set([...pass.widened, ...widen.map((c) => c.name)]) };
       continue;
     }
+    throwIfAborted(signal, fileName);
+    const sourceHash = await digest.finish();
     return {
       table: result.table,
-      report: buildReport(result, format, pass, warnings, blob, started)
+      report: buildReport(result, format, pass, warnings, blob, started),
+      sourceHash
     };
   }
 }

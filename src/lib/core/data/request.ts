@@ -35,7 +35,9 @@ const IngestRequestSchema = v.strictObject({
     })
   ]),
   columnTypes: v.optional(v.record(v.string(), v.picklist(COLUMN_TYPES))),
-  name: v.optional(Name)
+  name: v.optional(Name),
+  /** A re-import: the id of the saved dataset the result becomes the next version of. */
+  replaces: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'expected a dataset id')))
 });
 
 export type IngestRequest = v.InferOutput<typeof IngestRequestSchema>;

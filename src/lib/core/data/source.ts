@@ -1,3 +1,4 @@
+import type { SourceDigest } from './identity';
 import { LatheError } from '../base/errors';
 import { type IngestProgress, type IngestWarning } from './types';
 
@@ -12,6 +13,8 @@ export interface ReadContext {
   signal?: AbortSignal;
   progress: ProgressReporter;
   warnings: IngestWarning[];
+  /** Hashes the bytes of `source` as they are read, when `source` is the file as given. */
+  digest?: SourceDigest;
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined, fileName: string): void {
@@ -108,7 +111,9 @@ export class ChunkReader {
       if (!this.head) this.head = new Uint8Array(await slice.bytes);
       const from = this.position - slice.start;
       const to = Math.min(slice.end, end) - slice.start;
-      dest.set(this.head.subarray(from, to), offset + this.position - begin);
+      const piece = this.head.subarray(from, to);
+      this.ctx.digest?.update(this.position, piece);
+      dest.set(piece, offset + this.position - begin);
       this.position += to - from;
       if (this.position === slice.end) {
         this.pending.shift();

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { COLUMN_TYPES } from '../data/types';
 import { resolveStep } from '../features/registry';
 import type { KindsOption } from '../features/step';
 import { resolveModel } from '../models/registry';
@@ -39,22 +40,34 @@ const HttpUrl = v.pipe(
 );
 const SampleId = v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'expected a sample id'));
 
+const SourceIdentity = {
+  sourceHash: v.optional(Hash),
+  columnTypes: v.optional(v.record(Column, v.picklist(COLUMN_TYPES)))
+};
 const Source = v.variant('kind', [
   v.strictObject({
     kind: v.literal('sample'),
     hash: Hash,
     name: Name,
     sampleId: SampleId,
-    fileName: v.optional(Name)
+    fileName: v.optional(Name),
+    ...SourceIdentity
   }),
   v.strictObject({
     kind: v.literal('url'),
     hash: Hash,
     name: Name,
     url: HttpUrl,
-    fileName: v.optional(Name)
+    fileName: v.optional(Name),
+    ...SourceIdentity
   }),
-  v.strictObject({ kind: v.literal('file'), hash: Hash, name: Name, fileName: Name })
+  v.strictObject({
+    kind: v.literal('file'),
+    hash: Hash,
+    name: Name,
+    fileName: Name,
+    ...SourceIdentity
+  })
 ]);
 
 const Split = v.strictObject({

@@ -1,3 +1,4 @@
+import type { ColumnType } from '../data/types';
 import type { Json } from '../base/json';
 
 export const SPEC_VERSION = 1;
@@ -8,11 +9,17 @@ export type Task = (typeof TASKS)[number];
 export const SPLIT_METHODS = ['random', 'stratified', 'time'] as const;
 export type SplitMethod = (typeof SPLIT_METHODS)[number];
 
-/** Where the dataset comes from; `hash` is the SHA-256 (hex) of the ingested dataset. */
-export type SpecSource =
+/**
+ * Where the dataset comes from; `hash` is the dataset hash (core/data/identity.ts) of the data
+ * as ingested. `sourceHash` (SHA-256 of the file's own bytes) finds the same file again after
+ * a change in type inference alters that; `columnTypes` are the types chosen instead of the
+ * detected ones, applied again when the data is read. Specs made before them have neither.
+ */
+export type SpecSource = (
   | { kind: 'sample'; hash: string; name: string; sampleId: string; fileName?: string }
   | { kind: 'url'; hash: string; name: string; url: string; fileName?: string }
-  | { kind: 'file'; hash: string; name: string; fileName: string };
+  | { kind: 'file'; hash: string; name: string; fileName: string }
+) & { sourceHash?: string; columnTypes?: Record<string, ColumnType> };
 
 export interface SplitSpec {
   method: SplitMethod;

@@ -5,21 +5,15 @@ import type { FeatureRunProgress, PreviewView } from '$lib/core/features/view';
 import type { Json } from '$lib/core/base/json';
 import { parseSpec } from '$lib/core/pipeline/parse';
 import { validatePipeline } from '$lib/core/features/validate';
-import type { PipelineSpec, SpecSource, StepSpec, Task } from '$lib/core/spec/types';
+import type { PipelineSpec, StepSpec, Task } from '$lib/core/spec/types';
 import { createPreviewer, startFeatureRun, type FeatureRunResult } from '$lib/jobs/features';
 import type { DatasetRecord } from '$lib/store';
 import type { SampleEntry } from '../workspace.svelte';
+import { specSourceOf } from './links';
 
 export interface StepProblem {
   stepIndex: number | null;
   error: LatheErrorData;
-}
-
-function sourceOf(record: DatasetRecord): SpecSource {
-  const { source, hash, name } = record;
-  if (source.kind === 'sample') return { kind: 'sample', hash, name, sampleId: source.sampleId };
-  if (source.kind === 'url') return { kind: 'url', hash, name, url: source.url };
-  return { kind: 'file', hash, name, fileName: source.fileName };
 }
 
 export function suggestTask(record: DatasetRecord, target: string): Task {
@@ -68,7 +62,7 @@ export function starterSpec(record: DatasetRecord, samples: SampleEntry[]): Pipe
   if (categorical.length) steps.push({ type: 'onehot', columns: categorical });
   return {
     version: 1,
-    source: sourceOf(record),
+    source: specSourceOf(record),
     target,
     task,
     split: {
