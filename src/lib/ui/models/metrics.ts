@@ -1,5 +1,5 @@
-import type { Json } from '$lib/core/features/step';
-import type { FeatureImportance } from '$lib/core/models/importance';
+import type { Json } from '../../core/features/step';
+import type { FeatureImportance } from '../../core/models/importance';
 import { dropRoundingNoise, formatNumber } from '../format';
 
 export interface MetricRow {
