@@ -27,15 +27,20 @@ export default defineConfig({
   plugins: [
     isolation,
     sveltekit(),
+    // Our own service worker (src/sw.ts) so that a failed precache is told to the page. The app
+    // shell is precached as "/" (spa.fallbackMapping), not /index.html: every static host and
+    // `vite preview` answer "/", and some answer /index.html with a 404 or a redirect.
     SvelteKitPWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.js', // the output name; the source is SvelteKit's src/service-worker.ts
       registerType: 'prompt',
       injectRegister: false,
       manifest: false,
-      kit: { assets: 'public', adapterFallback: 'index.html', spa: true },
-      workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json,csv,wasm}'],
-        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
-        cleanupOutdatedCaches: true
+      kit: { assets: 'public', adapterFallback: 'index.html', spa: { fallbackMapping: '/' } },
+      injectManifest: {
+        globPatterns: ['client/**/*.{js,css,svg,png,webmanifest,json,csv,wasm}'],
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024
       }
     })
   ],

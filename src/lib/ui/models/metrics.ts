@@ -1,5 +1,6 @@
-import type { Json } from '$lib/core/base/json';
-import { formatNumber } from '../format';
+import type { Json } from '../../core/base/json';
+import type { FeatureImportance } from '../../core/models/importance';
+import { dropRoundingNoise, formatNumber } from '../format';
 
 export interface MetricRow {
   label: string;
@@ -52,4 +53,23 @@ export function headlineMetrics(report: Json | undefined): MetricRow[] {
     { label: 'ROC AUC', value: num(r, 'rocAuc'), text: plain(num(r, 'rocAuc')), better: 'higher' },
     { label: 'log loss', value: num(r, 'logLoss'), text: plain(num(r, 'logLoss')), better: 'lower' }
   ];
+}
+
+/** Permutation importance as bars, largest drop first; rounding noise is shown as 0. */
+export function importanceBars(
+  importance: FeatureImportance,
+  limit = 30
+): { label: string; value: number; error: number }[] {
+  const scale = Math.max(
+    Math.abs(importance.baseline),
+    ...importance.features.map((f) => Math.abs(f.mean))
+  );
+  return importance.features
+    .map((f) => ({
+      label: f.name,
+      value: dropRoundingNoise(f.mean, scale),
+      error: dropRoundingNoise(f.std, scale)
+    }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, limit);
 }
