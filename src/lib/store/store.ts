@@ -5,8 +5,10 @@ import {
   type DatasetProfile,
   type IngestReport
 } from '../core/data/types';
+import type { Json } from '../core/features/step';
 import { formatBytes } from '../core/format';
 import { sha256Hex } from '../core/hash';
+import { canonicalJson } from '../core/spec/hash';
 import {
   parseDatasetRecord,
   type DatasetRecord,
@@ -21,7 +23,7 @@ import {
   type ModelRecord,
   type UnreadableModel
 } from './models';
-import { parseStored, partitionStored } from './parse';
+import { JSON_VALUE, parseStored, partitionStored } from './parse';
 import {
   parseFeatureSetRecord,
   SPLIT_NAMES,
@@ -75,6 +77,9 @@ export interface Store {
   rollbackAlias(alias: string): Promise<AliasRecord>;
   removeAlias(alias: string): Promise<void>;
   listAliases(): Promise<AliasRecord[]>;
+  /** A remembered setting (e.g. the backend measurement); undefined when absent or unreadable. */
+  getSetting(key: string): Promise<Json | undefined>;
+  putSetting(key: string, value: Json): Promise<void>;
   estimate(): Promise<{ usage: number; quota: number } | null>;
   /** Fires after any change to the store, from this tab or another; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
@@ -82,7 +87,7 @@ export interface Store {
 }
 
 export const STORE_DB_NAME = 'lathe';
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 const CHANNEL = 'lathe-store';
 const LOCK = 'lathe-store';
 
@@ -96,6 +101,7 @@ interface LatheDB extends DBSchema {
   featureSets: { key: string; value: unknown };
   models: { key: string; value: unknown };
   aliases: { key: string; value: unknown };
+  settings: { key: string; value: unknown };
 }
 
 export async function openStore(
@@ -114,6 +120,7 @@ export async function openStore(
       database.createObjectStore('models', { keyPath: 'id' });
       database.createObjectStore('aliases', { keyPath: 'alias' });
     }
+    if (event.oldVersion < 4) database.createObjectStore('settings');
     // Later versions add 'models', … here, each keyed by hash, bytes in 'blobs'.
   });
   const db = (await wrap(request)) as unknown as IDBPDatabase<LatheDB>;
@@ -465,12 +472,20 @@ export async function openStore(
 
     async saveModel(weights, meta) {
       const weightsHash = await sha256Hex(weights);
-      const identity = JSON.stringify([
+      // Everything recorded about the run that makes it this run: the same settings trained
+      // again on the same backend give the same id (one version); any difference, another.
+      const backend = meta.backend;
+      const identity = canonicalJson([
         weightsHash,
         meta.manifest,
         meta.classes,
         meta.featureNames,
-        meta.featureSetId
+        meta.featureSetId,
+        meta.spec,
+        meta.seed,
+        meta.status,
+        meta.bestEpoch,
+        backend && typeof backend === 'object' && !Array.isArray(backend) ? backend.name : null
       ]);
       const id = await sha256Hex(new TextEncoder().encode(identity));
       const bytes: StoredBytes = useBlobs
@@ -660,6 +675,15 @@ export async function openStore(
         .map((a) => parseStored(AliasRecordSchema, a))
         .flatMap((a) => (a.ok ? [a.record] : []))
         .sort((a, b) => a.alias.localeCompare(b.alias));
+    },
+
+    async getSetting(key) {
+      const parsed = parseStored(JSON_VALUE, await db.get('settings', key));
+      return parsed.ok ? parsed.record : undefined;
+    },
+
+    async putSetting(key, value) {
+      await db.put('settings', value, key);
     },
 
     estimate,
