@@ -1,8 +1,8 @@
 import type { Table } from 'apache-arrow';
 import type { ColumnType, LatheErrorData } from '$lib/core/data/types';
-import type { IngestRequest, JobProgress } from '$lib/core/protocol';
-import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
-import { exportDatasetCsv } from '$lib/jobs/export';
+import type { Progress } from '$lib/core/progress';
+import type { IngestRequest } from '$lib/core/protocol';
+import { startJob } from '$lib/jobs';
 import {
   openStore,
   type AliasRecord,
@@ -30,8 +30,7 @@ export interface SampleEntry {
 
 export interface ActiveJob {
   label: string;
-  progress: JobProgress | null;
-  startedAt: number;
+  progress: Progress | null;
   cancel: () => void;
 }
 
@@ -151,10 +150,12 @@ class Workspace {
     this.job?.cancel();
     this.error = null;
     this.notice = '';
-    const job: Job<IngestResult> = startIngest(request, (progress) => {
-      if (this.job) this.job.progress = progress;
+    const job = startJob('ingest', request, {
+      onProgress: (progress) => {
+        if (this.job === current) this.job.progress = progress;
+      }
     });
-    this.job = { label, progress: null, startedAt: performance.now(), cancel: () => job.cancel() };
+    this.job = { label, progress: null, cancel: () => job.cancel() };
     const current = this.job;
     return job.result.then(async (outcome) => {
       if (this.job === current) this.job = null;
@@ -286,8 +287,28 @@ class Workspace {
   }
 
   async exportCsv(record: DatasetRecord) {
-    const outcome = await exportDatasetCsv(record.id);
+    this.job?.cancel();
+    this.error = null;
+    this.notice = '';
+    const job = startJob(
+      'exportCsv',
+      { datasetId: record.id },
+      {
+        onProgress: (progress) => {
+          if (this.job === current) this.job.progress = progress;
+        }
+      }
+    );
+    this.job = {
+      label: `Writing ${record.name} as CSV`,
+      progress: null,
+      cancel: () => job.cancel()
+    };
+    const current = this.job;
+    const outcome = await job.result;
+    if (this.job === current) this.job = null;
     if (outcome.ok) downloadBlob(outcome.value, `${safeFileName(record.name)}.csv`);
+    else if (outcome.error.code === 'CANCELLED') this.notice = outcome.error.message;
     else this.error = outcome.error;
   }
 }

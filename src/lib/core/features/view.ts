@@ -1,6 +1,6 @@
 import type { ColumnSchema, LatheErrorData } from '../data/types';
 import type { Frame } from './frame';
-import type { PipelinePreview, PipelineProgress } from './pipeline';
+import type { PipelinePreview } from './pipeline';
 import type { Json } from './step';
 
 /** A few rows as plain values, small enough to post to the page on every edit. */
@@ -15,8 +15,6 @@ export interface PreviewView {
   error?: { stepIndex: number | null; error: LatheErrorData };
   fittedRows: number;
 }
-
-export type FeatureRunProgress = PipelineProgress & { saving: boolean };
 
 export function frameView(frame: Frame): FrameView {
   return {
