@@ -100,7 +100,7 @@ export default ts.config(
   {
     files: ['src/lib/ui/**', 'src/routes/**'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -108,6 +108,12 @@ export default ts.config(
               group: ['**/workers/**', '$workers', '$workers/*'],
               message:
                 'Pages reach workers only through the job bridge ($lib/jobs); take job types from $lib/jobs or $lib/app.'
+            },
+            {
+              group: ['$lib/app/*', '**/app/**'],
+              allowTypeImports: true,
+              message:
+                'The app layer runs in workers (and pulls tfjs in): pages import only its types and run it with startJob().'
             }
           ]
         }

@@ -1,6 +1,6 @@
 /** Hyperparameter search: one training run per point of a grid or a seeded random draw. */
 import { LatheError, toErrorData } from '../core/data/types';
-import { searchPoints, type SearchPoint } from '../core/models/search';
+import { describePoint, searchPoints, type SearchPoint } from '../core/models/search';
 import type { Progress } from '../core/progress';
 import type { JobOutcome } from '../core/protocol';
 import type { Store } from '../store';
@@ -24,16 +24,6 @@ export interface SearchResult {
   runs: SearchRun[];
   /** Stopped before every point ran (the run under way then was not saved). */
   stopped: boolean;
-}
-
-export function describePoint(p: SearchPoint): string {
-  return [
-    p.learningRate !== undefined ? `learning rate ${p.learningRate}` : '',
-    p.l2 !== undefined ? `L2 ${p.l2}` : '',
-    p.hiddenLayers !== undefined ? `layers [${p.hiddenLayers.join(', ')}]` : ''
-  ]
-    .filter(Boolean)
-    .join(' · ');
 }
 
 /** The training request of one search run: the base with the point's settings. */
