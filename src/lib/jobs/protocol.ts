@@ -1,8 +1,10 @@
 /**
  * The jobs, and the messages between the page and a worker. Each job names the worker file that
  * runs it, the request it takes (checked there against app/requests.ts), the events it streams
- * beside its Progress, and what it returns. A new job (export, predict, drift) is one entry
- * here, one schema in app/requests.ts and one handler in its worker.
+ * beside its Progress, and what it returns. A new job (export, predict, drift) is one entry in
+ * JobTable and JOBS here, its request schema in app/requests.ts (listed in serve.ts's SCHEMAS),
+ * its orchestration in src/lib/app, and one handler in its worker; the compiler points at any
+ * place left out.
  */
 import type { PreviewView } from '../core/features/view';
 import type { FeatureImportance } from '../core/models/importance';
