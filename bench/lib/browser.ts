@@ -22,14 +22,14 @@ export const CHROMIUM_ARGS = [
 
 export async function withChromium<T>(
   fn: (ctx: BrowserContext) => Promise<T>,
-  options: { serviceWorkers?: 'allow' | 'block' } = {}
+  options: { serviceWorkers?: 'allow' | 'block'; args?: string[] } = {}
 ): Promise<T> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'lathe-bench-chromium-'));
   const ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     serviceWorkers: options.serviceWorkers ?? 'allow'
   });
   try {
@@ -82,7 +82,11 @@ export interface ShellResult {
 }
 
 /** Loads the built app's first page and sums the gzip-9 sizes of every JavaScript response. */
-export async function measureShell(rootDir: string, rebuild = false): Promise<ShellResult> {
+/** The built app's folder (built first when missing or asked) and when it was built. */
+export function ensureBuild(
+  rootDir: string,
+  rebuild = false
+): { buildDir: string; builtAt: string } {
   const buildDir = join(rootDir, 'build');
   const index = join(buildDir, 'index.html');
   if (rebuild || !existsSync(index)) {
@@ -90,7 +94,11 @@ export async function measureShell(rootDir: string, rebuild = false): Promise<Sh
     const r = spawnSync('npm', ['run', 'build'], { cwd: rootDir, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status})`);
   }
-  const builtAt = statSync(index).mtime.toISOString();
+  return { buildDir, builtAt: statSync(index).mtime.toISOString() };
+}
+
+export async function measureShell(rootDir: string, rebuild = false): Promise<ShellResult> {
+  const { buildDir, builtAt } = ensureBuild(rootDir, rebuild);
   const server = await serveStatic(buildDir, 'index.html');
   try {
     return await withChromium(

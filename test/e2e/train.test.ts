@@ -181,6 +181,78 @@ describe('Train and Models stages in Chromium', () => {
     await page.close();
   });
 
+  it('training the same settings twice reuses the version and says so; another seed is a new version', async () => {
+    const modelRows = async (page: Page) => {
+      await page.getByRole('link', { name: 'Models', exact: true }).click();
+      await page
+        .locator('[data-testid="model-list"], [data-testid="models-empty"]')
+        .first()
+        .waitFor();
+      const count = await page.getByTestId('model-row').count();
+      await page.getByRole('link', { name: 'Train', exact: true }).click();
+      await page.getByTestId('train').waitFor();
+      return count;
+    };
+    const page = await openApp(app.session, app.server);
+    await buildPenguinFeatures(page);
+    const seed = page.getByRole('group', { name: 'Training' }).getByLabel('Seed');
+    const setUp = async (value: string) => {
+      await page.getByTestId('backend-select').selectOption('wasm');
+      await page.getByTestId('epochs').fill('6');
+      await seed.fill(value);
+    };
+    await setUp('1234');
+    const first = await train(page, 6);
+    const version = Number(/Saved model version (\d+)/.exec(first)?.[1]);
+    assert.ok(version >= 1, first);
+    const rows = await modelRows(page);
+
+    await setUp('1234');
+    const second = await train(page, 6);
+    assert.match(
+      second,
+      new RegExp(
+        `^Identical to version ${version} “[^”]+” — reused; it was trained on wasm in [\\d.]+ m?s on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\. This run took [\\d.]+ m?s and gave the same model\\.`
+      )
+    );
+    assert.equal(await modelRows(page), rows);
+
+    await setUp('1235');
+    assert.match(await train(page, 6), new RegExp(`Saved model version ${version + 1} `));
+    await page.close();
+  });
+
+  it('measures the backends once in the background, remembers them, and starts auto runs on the fastest', async () => {
+    const page = await openApp(app.session, app.server);
+    await buildPenguinFeatures(page);
+    // Measured on the first visit in this profile (a test above may have started it).
+    const known = page.getByTestId('calibration');
+    await known.waitFor({ timeout: 180_000 });
+    const measured = await known.innerText();
+    assert.match(measured, /^Fastest here: (wasm|cpu|webgpu) — measured \d{4}-\d\d-\d\d /);
+    assert.match(measured, /webgpu/);
+
+    // Another visit: remembered, not measured again.
+    await page.reload();
+    await page.getByTestId('train').waitFor();
+    await known.waitFor({ timeout: 10_000 });
+    assert.equal(await known.innerText(), measured);
+    assert.equal(await page.getByTestId('calibration-progress').count(), 0);
+
+    const fastest = /^Fastest here: (\w+)/.exec(measured)![1];
+    await page.getByTestId('backend-select').selectOption('auto');
+    await train(page, 3);
+    assert.match(
+      await page.getByTestId('train-status').innerText(),
+      new RegExp(`${fastest} — fastest of [\\w, ]+ in the measurement of \\d{4}-`)
+    );
+
+    await page.getByTestId('remeasure').click();
+    await page.getByTestId('calibration-progress').waitFor();
+    await known.waitFor({ timeout: 180_000 });
+    await page.close();
+  });
+
   it('the starter pipeline of a regression sample trains as it is, with residual charts', async () => {
     const page = await openApp(app.session, app.server);
     await page.getByTestId('sample-cars').click();

@@ -8,7 +8,14 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { LatheError } from '../../src/lib/core/base/errors';
-import { checkBackend, chooseBackend, CHECK_TOLERANCE } from '../../src/lib/core/models/backend';
+import {
+  checkBackend,
+  chooseBackend,
+  pickBackend,
+  CHECK_TOLERANCE,
+  type BackendTrial,
+  type RememberedChoice
+} from '../../src/lib/core/models/backend';
 
 const wasmPath =
   dirname(
@@ -136,6 +143,73 @@ describe('chooseBackend', () => {
     expect((error as LatheError).code).toBe('NO_BACKEND');
     expect((error as LatheError).message).toMatch(
       /webgpu: WebGPU is not available in this browser/
+    );
+  });
+});
+
+describe('pickBackend', () => {
+  const measuredAt = Date.UTC(2026, 11, 5, 9, 30);
+  async function remembered(trials: BackendTrial[]): Promise<RememberedChoice> {
+    const choice = await chooseBackend({ wasmPath, candidates: ['cpu'] });
+    return { choice: { ...choice, trials }, measuredAt };
+  }
+  const trial = (name: BackendTrial['name'], msPerStep: number | null, reason?: string) =>
+    msPerStep === null
+      ? { name, ok: false, reason, ms: 1 }
+      : { name, ok: true, msPerStep, samplesPerSecond: 256_000 / msPerStep, ms: 1 };
+
+  it('starts on the remembered fastest backend without measuring anything', async () => {
+    const memory = await remembered([
+      trial('webgpu', null, 'WebGPU is not available in this browser'),
+      trial('wasm', 9),
+      trial('cpu', 3)
+    ]);
+    const choice = await pickBackend({ wasmPath, remembered: memory });
+    expect(choice).toMatchObject({
+      backend: 'cpu',
+      basis: 'remembered',
+      measuredAt,
+      trials: memory.choice.trials,
+      reason: 'fastest of cpu, wasm in the measurement of 2026-12-05 09:30 UTC'
+    });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('starts on wasm while nothing is measured, and says so', async () => {
+    const choice = await pickBackend({ wasmPath, remembered: null });
+    expect(choice).toMatchObject({ backend: 'wasm', basis: 'not-measured', trials: [] });
+    expect(choice.measuredAt).toBeUndefined();
+    expect(choice.reason).toBe(
+      'not measured in this browser yet; wasm is used until the measurement is done'
+    );
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('keeps a named preference that passed, and moves off one the measurement rejected', async () => {
+    const memory = await remembered([
+      trial('webgpu', null, 'its results differ from the reference by 2.00e-1 (tolerance 0.001)'),
+      trial('wasm', 9),
+      trial('cpu', 3)
+    ]);
+    const wasm = await pickBackend({ wasmPath, preference: 'wasm', remembered: memory });
+    expect(wasm).toMatchObject({ backend: 'wasm', reason: 'wasm was chosen in the settings' });
+    const webgpu = await pickBackend({ wasmPath, preference: 'webgpu', remembered: memory });
+    expect(webgpu.backend).toBe('cpu');
+    expect(webgpu.reason).toBe(
+      'webgpu cannot be used (its results differ from the reference by 2.00e-1 (tolerance 0.001), found by the measurement of 2026-12-05 09:30 UTC); cpu is used instead'
+    );
+  });
+
+  it('checks a named preference that was never measured before using it', async () => {
+    await withBrokenCpuMatMul(
+      () => NaN,
+      async () => {
+        const choice = await pickBackend({ wasmPath, preference: 'cpu', remembered: null });
+        expect(choice.backend).toBe('wasm');
+        expect(choice.reason).toMatch(
+          /^cpu was chosen in the settings; cpu: its loss came out NaN .*, so wasm is used$/
+        );
+      }
     );
   });
 });

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { LatheError } from '../core/base/errors';
 import { sha256Hex } from '../core/base/hash';
+import { canonicalJson } from '../core/spec/hash';
 import { abortQuietly, type Database } from './db';
 import {
   COUNT,
@@ -95,12 +96,20 @@ export function modelMethods(database: Database): ModelMethods {
   return {
     async saveModel(weights, meta) {
       const weightsHash = await sha256Hex(weights);
-      const identity = JSON.stringify([
+      // Everything recorded about the run that makes it this run: the same settings trained
+      // again on the same backend give the same id (one version); any difference, another.
+      const backend = meta.backend;
+      const identity = canonicalJson([
         weightsHash,
         meta.manifest,
         meta.classes,
         meta.featureNames,
-        meta.featureSetId
+        meta.featureSetId,
+        meta.spec,
+        meta.seed,
+        meta.status,
+        meta.bestEpoch,
+        backend && typeof backend === 'object' && !Array.isArray(backend) ? backend.name : null
       ]);
       const id = await sha256Hex(new TextEncoder().encode(identity));
       const bytes = database.toStored(weights);

@@ -1,9 +1,9 @@
 import type { Table } from 'apache-arrow';
 import type { ColumnType } from '$lib/core/data/types';
 import type { LatheErrorData } from '$lib/core/base/errors';
-import type { IngestRequest, JobProgress } from '$lib/core/data/request';
-import { startIngest, type Job, type IngestResult } from '$lib/jobs/ingest';
-import { exportDatasetCsv } from '$lib/jobs/export';
+import type { Progress } from '$lib/core/base/progress';
+import type { IngestRequest } from '$lib/core/data/request';
+import { startJob } from '$lib/jobs';
 import {
   openStore,
   type AliasRecord,
@@ -31,8 +31,7 @@ export interface SampleEntry {
 
 export interface ActiveJob {
   label: string;
-  progress: JobProgress | null;
-  startedAt: number;
+  progress: Progress | null;
   cancel: () => void;
 }
 
@@ -152,10 +151,12 @@ class Workspace {
     this.job?.cancel();
     this.error = null;
     this.notice = '';
-    const job: Job<IngestResult> = startIngest(request, (progress) => {
-      if (this.job) this.job.progress = progress;
+    const job = startJob('ingest', request, {
+      onProgress: (progress) => {
+        if (this.job === current) this.job.progress = progress;
+      }
     });
-    this.job = { label, progress: null, startedAt: performance.now(), cancel: () => job.cancel() };
+    this.job = { label, progress: null, cancel: () => job.cancel() };
     const current = this.job;
     return job.result.then(async (outcome) => {
       if (this.job === current) this.job = null;
@@ -314,8 +315,28 @@ class Workspace {
   }
 
   async exportCsv(record: DatasetRecord) {
-    const outcome = await exportDatasetCsv(record.id);
+    this.job?.cancel();
+    this.error = null;
+    this.notice = '';
+    const job = startJob(
+      'exportCsv',
+      { datasetId: record.id },
+      {
+        onProgress: (progress) => {
+          if (this.job === current) this.job.progress = progress;
+        }
+      }
+    );
+    this.job = {
+      label: `Writing ${record.name} as CSV`,
+      progress: null,
+      cancel: () => job.cancel()
+    };
+    const current = this.job;
+    const outcome = await job.result;
+    if (this.job === current) this.job = null;
     if (outcome.ok) downloadBlob(outcome.value, `${safeFileName(record.name)}.csv`);
+    else if (outcome.error.code === 'CANCELLED') this.notice = outcome.error.message;
     else this.error = outcome.error;
   }
 }

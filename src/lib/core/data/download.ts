@@ -1,10 +1,10 @@
-import type { JobProgress } from './request';
+import type { Progress } from '../base/progress';
 import { LatheError } from '../base/errors';
 
-/** Downloads a URL into a Blob, reporting bytes as they arrive. */
+/** Downloads a URL into a Blob, reporting bytes as they arrive (fraction of the download). */
 export async function downloadWithProgress(
   url: string,
-  onProgress: (p: JobProgress) => void,
+  onProgress: (p: Progress) => void,
   signal?: AbortSignal
 ): Promise<Blob> {
   let response: Response;
@@ -31,19 +31,19 @@ export async function downloadWithProgress(
   if (!response.body) return response.blob();
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
+  const started = performance.now();
   let done = 0;
   for (;;) {
     const { value, done: finished } = await reader.read();
     if (finished) break;
     parts.push(value);
     done += value.byteLength;
+    const seconds = (performance.now() - started) / 1000;
     onProgress({
-      phase: 'download',
+      phase: 'Downloading',
       fraction: total > 0 ? Math.min(1, done / total) : null,
-      bytesDone: done,
-      bytesTotal: total,
-      rows: 0,
-      rowsPerSecond: 0
+      count: { done, total: total > 0 ? total : null, unit: 'bytes' },
+      ...(seconds > 0 ? { rate: { perSecond: done / seconds, unit: 'bytes' } } : {})
     });
   }
   return new Blob(parts as BlobPart[], { type: contentType });

@@ -8,21 +8,9 @@ export type IngestInput =
   | { kind: 'url'; url: string }
   | { kind: 'sample'; url: string; sampleId: string; name: string; fileName: string };
 
-export type JobPhase = 'download' | 'parse' | 'profile' | 'save';
-
-export interface JobProgress {
-  phase: JobPhase;
-  /** 0..1 within the phase, or null when the total is unknown. */
-  fraction: number | null;
-  bytesDone: number;
-  bytesTotal: number;
-  rows: number;
-  rowsPerSecond: number;
-}
-
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(500));
 
-const IngestRequestSchema = v.strictObject({
+export const IngestRequestSchema = v.strictObject({
   input: v.variant('kind', [
     v.strictObject({ kind: v.literal('file'), file: v.instance(Blob), fileName: Name }),
     v.strictObject({ kind: v.literal('url'), url: v.pipe(v.string(), v.url(), v.maxLength(4096)) }),

@@ -1,7 +1,7 @@
 import type { ColumnSchema } from '../data/types';
 import type { LatheErrorData } from '../base/errors';
 import type { Frame } from './frame';
-import type { PipelinePreview, PipelineProgress } from './pipeline';
+import type { PipelinePreview } from './pipeline';
 import type { Json } from '../base/json';
 
 /** A few rows as plain values, small enough to post to the page on every edit. */
@@ -16,8 +16,6 @@ export interface PreviewView {
   error?: { stepIndex: number | null; error: LatheErrorData };
   fittedRows: number;
 }
-
-export type FeatureRunProgress = PipelineProgress & { saving: boolean };
 
 export function frameView(frame: Frame): FrameView {
   return {

@@ -2,8 +2,10 @@
  * Backend choice: initialise each candidate, check it computes a fixed MLP forward/backward pass
  * and an odd-sized matrix product like a float64 reference (a backend that disagrees or gives
  * NaN is rejected with the reason — tfjs WebGPU has known correctness bugs), time a few training
- * steps of a small MLP, and pick the fastest. Backends are imported lazily, so a page that never
- * trains never loads them.
+ * steps of a small MLP, and pick the fastest. That measurement takes seconds (far more on a
+ * software GPU adapter), so it is made once and remembered by the app; a run then starts on the
+ * remembered choice (pickBackend) without waiting. Backends are imported lazily, so a page that
+ * never trains never loads them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
@@ -42,6 +44,10 @@ export interface BackendOptions {
   adapterInfo?: AdapterInfo;
   /** Timed training steps per backend after 2 warm-up steps (4). */
   calibrationSteps?: number;
+  /** chooseBackend: called as each backend is loaded, checked and timed. */
+  onProgress?: (done: number, total: number, step: string) => void;
+  /** chooseBackend: checked between steps; throws LatheError 'CANCELLED' once aborted. */
+  signal?: AbortSignal;
 }
 
 export interface BackendTrial {
@@ -59,11 +65,20 @@ export interface BackendTrial {
   ms: number;
 }
 
+/**
+ * How a choice was made: by measuring every candidate now, from a measurement remembered for this
+ * browser, adapter and library versions, or without one (nothing measured here yet).
+ */
+export type ChoiceBasis = 'measured' | 'remembered' | 'not-measured';
+
 export interface BackendChoice {
   backend: BackendName;
   preference: BackendPreference;
   /** Why this backend, e.g. "fastest of wasm, cpu" or a fallback and its cause. */
   reason: string;
+  basis: ChoiceBasis;
+  /** When the trials were measured (epoch ms); absent when nothing was measured. */
+  measuredAt?: number;
   trials: BackendTrial[];
   /** Total time spent choosing. */
   calibrationMs: number;
@@ -136,10 +151,18 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
   const preference = options.preference ?? 'auto';
   const candidates = [...(options.candidates ?? BACKEND_NAMES)];
   const trials: BackendTrial[] = [];
+  const planned = candidates.length + (candidates.includes(preference as BackendName) ? 0 : 1);
+  const total = STAGES.length * planned;
+  const stage = (k: number, name: BackendName) => {
+    if (options.signal?.aborted) {
+      throw new LatheError('CANCELLED', 'Measuring the backends was cancelled.');
+    }
+    options.onProgress?.(STAGES.length * trials.length + k, total, `${STAGES[k]} ${name}`);
+  };
   let chosen: BackendTrial | null = null;
   let reason = '';
   if (preference !== 'auto') {
-    const trial = await tryBackend(preference, options);
+    const trial = await tryBackend(preference, options, stage);
     trials.push(trial);
     if (trial.ok) {
       chosen = trial;
@@ -149,7 +172,7 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
   if (!chosen) {
     for (const name of candidates) {
       if (name === preference) continue;
-      trials.push(await tryBackend(name, options));
+      trials.push(await tryBackend(name, options, stage));
     }
     const ok = trials.filter((t) => t.ok);
     if (ok.length === 0) {
@@ -167,10 +190,13 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
       : fastest;
   }
   await tf.setBackend(chosen.name);
+  options.onProgress?.(total, total, `${chosen.name} chosen`);
   const choice: BackendChoice = {
     backend: chosen.name,
     preference,
     reason,
+    basis: 'measured',
+    measuredAt: Date.now(),
     trials,
     calibrationMs: performance.now() - started,
     adapter: options.adapterInfo ?? null,
@@ -186,20 +212,134 @@ export async function chooseBackend(options: BackendOptions = {}): Promise<Backe
   return choice;
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<BackendTrial> {
+/** A full measurement (chooseBackend with 'auto') kept for later runs, and when it was made. */
+export interface RememberedChoice {
+  choice: BackendChoice;
+  measuredAt: number;
+}
+
+function utcMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/**
+ * Picks the backend without measuring: from a remembered measurement when there is one (the
+ * fastest backend that passed, or the preference if it passed), else wasm ('auto'), or the
+ * preference after a correctness check. Makes it current; only loading a backend takes time.
+ * Throws LatheError 'NO_BACKEND' when none can be loaded.
+ */
+export async function pickBackend(
+  options: BackendOptions & { remembered: RememberedChoice | null }
+): Promise<BackendChoice> {
+  const started = performance.now();
+  const preference = options.preference ?? 'auto';
+  const memory = options.remembered;
+  const allowed = (name: BackendName) => !options.candidates || options.candidates.includes(name);
+  const trials = memory?.choice.trials ?? [];
+  const passed = trials
+    .filter((t) => t.ok && allowed(t.name))
+    .sort((a, b) => (a.msPerStep ?? Infinity) - (b.msPerStep ?? Infinity))
+    .map((t) => t.name);
+  const when = memory ? `the measurement of ${utcMinute(memory.measuredAt)}` : '';
+  const defaults: BackendName[] = (['wasm', 'cpu'] as const).filter(allowed);
+  let order: BackendName[];
+  let reason: string;
+  let checkFirst: BackendName | null = null;
+  if (preference === 'auto') {
+    order = passed.length ? passed : defaults;
+    reason = passed.length
+      ? `fastest of ${passed.join(', ')} in ${when}`
+      : 'not measured in this browser yet; wasm is used until the measurement is done';
+  } else {
+    const known = trials.find((t) => t.name === preference);
+    const others = (passed.length ? passed : defaults).filter((n) => n !== preference);
+    if (known && !known.ok) {
+      order = others;
+      reason = `${preference} cannot be used (${known.reason}, found by ${when})`;
+    } else {
+      order = [preference, ...others];
+      reason = `${preference} was chosen in the settings`;
+      if (!known) checkFirst = preference;
+    }
+  }
+  const failures: string[] = [];
+  let chosen: BackendName | null = null;
+  for (const name of order) {
+    const problem = await loadBackend(name, options);
+    if (problem || !(await tf.setBackend(name))) {
+      failures.push(`${name}: ${problem ?? 'it failed to initialise'}`);
+      continue;
+    }
+    if (name === checkFirst) {
+      const check = await checkBackend();
+      if (check.problem) {
+        failures.push(`${name}: ${check.problem}`);
+        continue;
+      }
+    }
+    chosen = name;
+    break;
+  }
+  if (!chosen) {
+    throw new LatheError(
+      'NO_BACKEND',
+      `No TensorFlow.js backend works here: ${failures.join('; ')}.`,
+      { failures }
+    );
+  }
+  if (chosen !== order[0] || failures.length) {
+    reason += `; ${failures.join('; ')}, so ${chosen} is used`;
+  } else if (preference !== 'auto' && order[0] !== preference) {
+    reason += `; ${chosen} is used instead`;
+  }
+  const choice: BackendChoice = {
+    backend: chosen,
+    preference,
+    reason,
+    basis: memory ? 'remembered' : 'not-measured',
+    ...(memory ? { measuredAt: memory.measuredAt } : {}),
+    trials,
+    calibrationMs: performance.now() - started,
+    adapter: options.adapterInfo ?? null,
+    versions: { 'tfjs-core': tf.version_core, 'tfjs-layers': version_layers, ...versions }
+  };
+  if (chosen === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    choice.wasm = {
+      simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
+      threads: wasm.getThreadsCount()
+    };
+  }
+  return choice;
+}
+
+const STAGES = ['loading', 'checking', 'timing'] as const;
+
+async function tryBackend(
+  name: BackendName,
+  options: BackendOptions,
+  stage: (k: number, name: BackendName) => void
+): Promise<BackendTrial> {
   const started = performance.now();
   const done = (trial: Omit<BackendTrial, 'ms' | 'name'>): BackendTrial => ({
     name,
     ...trial,
     ms: performance.now() - started
   });
+  stage(0, name);
   const problem = await loadBackend(name, options);
   if (problem) return done({ ok: false, reason: problem });
-  if (!(await tf.setBackend(name))) return done({ ok: false, reason: 'it failed to initialise' });
+  if (!(await tf.setBackend(name))) {
+    return done({ ok: false, reason: 'it failed to initialise' });
+  }
   const before = tf.memory().numTensors;
   try {
+    stage(1, name);
     const check = await checkBackend();
-    if (check.problem) return done({ ok: false, reason: check.problem, maxError: check.maxError });
+    if (check.problem) {
+      return done({ ok: false, reason: check.problem, maxError: check.maxError });
+    }
+    stage(2, name);
     const msPerStep = await calibrate(options.calibrationSteps ?? 4);
     return done({
       ok: true,
@@ -208,6 +348,7 @@ async function tryBackend(name: BackendName, options: BackendOptions): Promise<B
       samplesPerSecond: (CALIBRATION_BATCH / msPerStep) * 1000
     });
   } catch (error) {
+    if (options.signal?.aborted) throw error;
     return done({ ok: false, reason: `it failed while checking (${toErrorData(error).message})` });
   } finally {
     const leaked = tf.memory().numTensors - before;

@@ -4,7 +4,14 @@ import {
 } from '../evaluate/classification-report';
 import { evaluateRegression, type RegressionReport } from '../evaluate/regression-report';
 import type { PipelineSpec } from '../spec/types';
-import { chooseBackend, useBackend, type BackendChoice, type BackendOptions } from './backend';
+import {
+  chooseBackend,
+  pickBackend,
+  useBackend,
+  type BackendChoice,
+  type BackendOptions,
+  type RememberedChoice
+} from './backend';
 import {
   prepareTrainingData,
   type FeatureSplits,
@@ -59,19 +66,36 @@ async function evaluateSplit(
   return evaluateRegression(split.y as Float64Array, output);
 }
 
+export interface TrainingRunOptions extends TrainOptions {
+  /**
+   * Where the backends are and, with `remembered` (null: nothing measured yet), start on the
+   * remembered choice instead of measuring every candidate first.
+   */
+  backend?: BackendOptions & { remembered?: RememberedChoice | null };
+  /** Called once the backend is chosen, before training starts. */
+  onBackend?: (choice: BackendChoice) => void;
+}
+
 /**
  * One training run from a fitted feature set: the spec's model and train sections (defaults
- * filled), a measured backend choice, the seeded training loop, then evaluation of the trained
- * model on the validation and test splits with the same predict path the registry uses.
+ * filled), a backend choice (measured now, or remembered), the seeded training loop, then
+ * evaluation of the trained model on the validation and test splits with the same predict path
+ * the registry uses.
  */
 export async function runTraining(
   splits: FeatureSplits,
   spec: PipelineSpec,
-  options: TrainOptions & { backend?: BackendOptions } = {}
+  options: TrainingRunOptions = {}
 ): Promise<TrainingRun> {
   const config = resolveTrainingConfig(spec);
   const data = prepareTrainingData(splits, { target: spec.target, task: spec.task });
-  const choice = await chooseBackend({ ...options.backend, preference: config.train.backend });
+  const { remembered, ...backend } = options.backend ?? {};
+  const preference = config.train.backend;
+  const choice =
+    remembered !== undefined
+      ? await pickBackend({ ...backend, preference, remembered })
+      : await chooseBackend({ ...backend, preference });
+  options.onBackend?.(choice);
   // tfjs-backend-webgpu has known numeric bugs and a GPU device can be lost mid-run: a run that
   // blows up or throws there is retried on the next backend that passed the check, and the
   // person is told, instead of blaming the settings.
@@ -89,7 +113,7 @@ export async function runTraining(
   let fallback: string | null = null;
   if (problem !== null && other) {
     fallback = `Training on WebGPU failed (${problem}); it was run again on ${other.name}.`;
-    await useBackend(other.name, options.backend);
+    await useBackend(other.name, backend);
     result = await trainModel(data, config, options);
   }
   if (!result) throw new Error('unreachable: no training result');

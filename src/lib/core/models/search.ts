@@ -10,6 +10,17 @@ export interface SearchSpace {
 
 export type SearchPoint = { learningRate?: number; l2?: number; hiddenLayers?: number[] };
 
+/** A point in a few words: "learning rate 0.01 · L2 0 · layers [64, 32]". */
+export function describePoint(p: SearchPoint): string {
+  return [
+    p.learningRate !== undefined ? `learning rate ${p.learningRate}` : '',
+    p.l2 !== undefined ? `L2 ${p.l2}` : '',
+    p.hiddenLayers !== undefined ? `layers [${p.hiddenLayers.join(', ')}]` : ''
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** Most runs one search may start (each is a full training run). */
 export const MAX_SEARCH_RUNS = 64;
 

@@ -1,12 +1,14 @@
 import type { ColumnSchema } from '$lib/core/data/types';
 import type { LatheErrorData } from '$lib/core/base/errors';
 import { toErrorData } from '$lib/core/base/errors';
-import type { FeatureRunProgress, PreviewView } from '$lib/core/features/view';
+import type { PreviewView } from '$lib/core/features/view';
+import type { Progress } from '$lib/core/base/progress';
 import type { Json } from '$lib/core/base/json';
 import { parseSpec } from '$lib/core/pipeline/parse';
 import { validatePipeline } from '$lib/core/features/validate';
 import type { PipelineSpec, StepSpec, Task } from '$lib/core/spec/types';
-import { createPreviewer, startFeatureRun, type FeatureRunResult } from '$lib/jobs/features';
+import type { FeatureRunResult } from '$lib/app/features';
+import { openChannel, startJob } from '$lib/jobs';
 import type { DatasetRecord } from '$lib/store';
 import type { SampleEntry } from '../workspace.svelte';
 import { specSourceOf } from './links';
@@ -89,12 +91,12 @@ export class PipelineEditor {
   previewMillis = $state<number | null>(null);
   previewing = $state(false);
   stage = $state(-1);
-  progress = $state.raw<FeatureRunProgress | null>(null);
+  progress = $state.raw<Progress | null>(null);
   running = $state(false);
   result = $state.raw<FeatureRunResult | null>(null);
   runError = $state.raw<LatheErrorData | null>(null);
   private cancelRun: (() => void) | null = null;
-  private previewer = createPreviewer();
+  private previewer = openChannel('preview');
 
   load(record: DatasetRecord, spec: PipelineSpec) {
     this.datasetId = record.id;
@@ -139,7 +141,7 @@ export class PipelineEditor {
     this.problem = check.ok ? null : { stepIndex: check.stepIndex, error: check.error };
     const started = performance.now();
     this.previewing = true;
-    this.previewer.request(datasetId, spec).then((outcome) => {
+    this.previewer.request({ datasetId, spec }).then((outcome) => {
       if (!outcome) return;
       this.previewing = false;
       this.previewMillis = Math.round(performance.now() - started);
@@ -199,7 +201,11 @@ export class PipelineEditor {
     this.runError = null;
     this.result = null;
     this.progress = null;
-    const job = startFeatureRun(datasetId, spec, (p) => (this.progress = p));
+    const job = startJob(
+      'featureSet',
+      { datasetId, spec },
+      { onProgress: (p) => (this.progress = p) }
+    );
     this.cancelRun = () => job.cancel();
     return job.result.then((outcome) => {
       this.running = false;

@@ -1,24 +1,24 @@
 import type { LatheErrorData } from '$lib/core/base/errors';
-import type { Json } from '$lib/core/base/json';
-import type { TrainRequest } from '$lib/core/models/events';
-import { TRAIN_DEFAULTS } from '$lib/core/models/settings';
-import type { EpochLog, TrainProgress } from '$lib/core/models/train';
-import { startTraining, type TrainJob } from '$lib/jobs/train';
-import type { ModelRecord } from '$lib/store';
+import type { BackendChoice } from '$lib/core/models/backend';
+import type { EpochLog } from '$lib/core/models/train';
+import type { Progress } from '$lib/core/base/progress';
+import type { TrainRequest } from '$lib/app/requests';
+import type { TrainOutcome } from '$lib/app/train';
+import { startJob, type Job } from '$lib/jobs';
 
 /** One training run as the Train stage shows it: status, live curves, outcome. */
 export class TrainRun {
   running = $state(false);
   status = $state('');
   epochs = $state<EpochLog[]>([]);
-  progress = $state.raw<TrainProgress | null>(null);
-  backend = $state.raw<Json | null>(null);
-  result = $state.raw<ModelRecord | null>(null);
+  progress = $state.raw<Progress | null>(null);
+  backend = $state.raw<BackendChoice | null>(null);
+  result = $state.raw<TrainOutcome | null>(null);
   error = $state.raw<LatheErrorData | null>(null);
   stopping = $state(false);
-  private job: TrainJob | null = null;
+  private job: Job<TrainOutcome> | null = null;
 
-  start(request: TrainRequest): Promise<ModelRecord | null> {
+  start(request: TrainRequest): Promise<TrainOutcome | null> {
     if (this.running) return Promise.resolve(null);
     this.running = true;
     this.stopping = false;
@@ -28,23 +28,15 @@ export class TrainRun {
     this.backend = null;
     this.result = null;
     this.error = null;
-    const planned = request.train?.epochs ?? TRAIN_DEFAULTS.epochs;
-    const job = startTraining(request, (event) => {
-      if (event.type === 'status') this.status = event.message;
-      else if (event.type === 'epoch') {
-        this.epochs.push(event.log);
-        this.status = 'Training';
-        // Short epochs finish between the loop's progress reports: each epoch reports too.
-        this.progress = {
-          epoch: event.log.epoch,
-          epochs: planned,
-          batch: 0,
-          batches: 0,
-          fraction: event.log.epoch / planned,
-          samplesPerSecond: event.log.samplesPerSecond
-        };
-      } else if (event.type === 'progress') this.progress = event.progress;
-      else this.backend = event.choice;
+    const job = startJob('train', request, {
+      onProgress: (progress) => (this.progress = progress),
+      onEvent: (event) => {
+        if (event.type === 'status') this.status = event.message;
+        else if (event.type === 'epoch') {
+          this.epochs.push(event.log);
+          this.status = 'Training';
+        } else this.backend = event.choice;
+      }
     });
     this.job = job;
     return job.result.then((outcome) => {
@@ -52,7 +44,7 @@ export class TrainRun {
       this.job = null;
       if (outcome.ok) {
         this.status =
-          outcome.value.status === 'cancelled' ? 'Stopped; best epoch kept' : 'Finished';
+          outcome.value.record.status === 'cancelled' ? 'Stopped; best epoch kept' : 'Finished';
         this.result = outcome.value;
         return outcome.value;
       }
@@ -68,7 +60,8 @@ export class TrainRun {
     this.job?.stop();
   }
 
+  /** Cancels the run: nothing is saved. */
   abort() {
-    this.job?.abort();
+    this.job?.cancel();
   }
 }
