@@ -84,7 +84,7 @@ const api = {
       );
       const { table, report, sourceHash } = await ingest(
         blob,
-        { fileName, columnTypes: request.columnTypes },
+        { fileName, columnTypes: request.columnTypes, columnFormats: request.columnFormats },
         (p) =>
           onProgress({
             phase: 'parse',
