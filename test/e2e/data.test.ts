@@ -155,7 +155,7 @@ describe('Data stage in Chromium', () => {
     assert.ok(versions.includes(`(${note})`), versions.join(' | '));
     assert.equal(
       await page.getByLabel('Type of code').locator('option:checked').innerText(),
-      `${other} (chosen on import)`
+      `${other} (override)`
     );
     await page.getByText('Lineage', { exact: true }).click();
     const lineage = page.getByTestId('dataset-lineage');

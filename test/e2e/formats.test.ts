@@ -43,6 +43,10 @@ describe('Formats and large tables in Chromium', () => {
     await waitForDataset(page, 'series');
     assert.match(await cardText(page, 'step'), /integer/);
     assert.match(await cardText(page, 'value'), /max\s+1\b/);
+    await page.getByRole('tab', { name: 'Import report' }).click();
+    const facts = await page.locator('.facts').innerText();
+    assert.match(facts, /ARROW/);
+    assert.doesNotMatch(facts, /encoding|utf-8/);
     await page.close();
   });
 
@@ -62,6 +66,74 @@ describe('Formats and large tables in Chromium', () => {
       )
     );
     assert.match(await card.innerText(), /100\s+13/);
+    const select = card.getByLabel('Type of code');
+    assert.equal(await select.locator('option:checked').innerText(), 'categorical (override)');
+    assert.equal(await select.locator('option[value="integer"]').innerText(), 'integer (detected)');
+    assert.match(await card.getByTestId('override-note').innerText(), /detected: integer/);
+
+    // A second change keeps the first override; choosing the detected type drops it again.
+    const amount = page.getByRole('article', { name: 'Column amount', exact: true });
+    await amount.getByLabel('Type of amount').selectOption('float');
+    await page.getByRole('button', { name: 'Re-import with these types' }).click();
+    await page.getByTestId('job').waitFor({ state: 'detached', timeout: 60_000 });
+    await amount.getByTestId('override-note').waitFor();
+    assert.equal(await select.inputValue(), 'categorical');
+    await select.selectOption('integer');
+    await page.getByRole('button', { name: 'Re-import with these types' }).click();
+    await page.getByTestId('job').waitFor({ state: 'detached', timeout: 60_000 });
+    await card.getByTestId('override-note').waitFor({ state: 'detached' });
+    assert.equal(await select.locator('option:checked').innerText(), 'integer (detected)');
+    assert.match(await card.innerText(), /mean/);
+    await page.close();
+  });
+
+  it('keeps ZIP codes as text and reads dates with a format the user types', async () => {
+    const page = await openApp(app.session, app.server);
+    const csv = [
+      'zip,day',
+      ...Array.from(
+        { length: 40 },
+        (_, i) =>
+          `${String(501 + i * 977).padStart(5, '0')},199806${String(1 + (i % 28)).padStart(2, '0')}`
+      )
+    ];
+    await pick(page, 'places.csv', 'text/csv', Buffer.from(csv.join('\n')));
+    await waitForDataset(page, 'places');
+    const zip = page.getByRole('article', { name: 'Column zip', exact: true });
+    assert.match(await zip.innerText(), /00501/);
+    assert.equal(await zip.getByLabel('Type of zip').inputValue(), 'categorical');
+    await page.getByRole('tab', { name: 'Import report' }).click();
+    assert.match(
+      await page.getByTestId('column-notes').innerText(),
+      /"zip" kept as text, not integer: .*leading zeros \(e\.g\. "00501" at line 2\)/
+    );
+    assert.match(await page.locator('.facts').innerText(), /encoding\s+utf-8/);
+    await page.getByRole('tab', { name: 'Profile' }).click();
+
+    const day = page.getByRole('article', { name: 'Column day', exact: true });
+    await day.getByLabel('Type of day').selectOption('datetime');
+    const format = day.getByLabel('Date format');
+    await format.fill('yyyyMMdd');
+    await format.fill('yyyyQQdd');
+    await day
+      .getByRole('alert')
+      .getByText(/the letter "Q", which is not a date field/)
+      .waitFor();
+    await format.fill('yyyyMMdd');
+    await day.getByRole('alert').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Re-import with these types' }).click();
+    await page.getByTestId('job').waitFor({ state: 'detached', timeout: 60_000 });
+    await day
+      .getByTestId('override-note')
+      .getByText(/format yyyyMMdd · detected: integer/)
+      .waitFor();
+    assert.equal(
+      await day.getByLabel('Type of day').locator('option:checked').innerText(),
+      'datetime (override)'
+    );
+    assert.equal(await day.getByLabel('Date format').inputValue(), 'yyyyMMdd');
+    assert.match(await day.innerText(), /min\s+1998-06-01/);
+    assert.match(await day.innerText(), /max\s+1998-06-28/);
     await page.close();
   });
 

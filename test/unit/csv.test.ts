@@ -382,6 +382,70 @@ describe('type inference and value policy', () => {
     expect(report.warnings).toEqual([]);
   });
 
+  it('digit strings with leading zeros are identifiers: kept as text, with the reason', async () => {
+    const zips = ['00501', '01234', '90210', '10001', '02134', '60614', '94103', '73301'];
+    const { table, report } = await read(`ZIP,n\n${zips.map((z, i) => `${z},${i}`).join('\n')}\n`);
+    expect(report.columns).toEqual([
+      { name: 'ZIP', type: 'categorical' },
+      { name: 'n', type: 'integer' }
+    ]);
+    expect(col(table, 'ZIP')).toEqual(zips);
+    expect(report.notes).toEqual([
+      {
+        column: 'ZIP',
+        kind: 'identifier',
+        type: 'categorical',
+        message:
+          '"ZIP" kept as text, not integer: all its values are 5 digits wide and 38% of the first 8 values have leading zeros (e.g. "00501" at line 2), so they are identifiers (like ZIP codes or account numbers), not quantities. To read it as numbers anyway, set its type to integer and re-import.'
+      }
+    ]);
+    const forced = await read(`ZIP\n${zips.join('\n')}\n`, 'data.csv', {
+      columnTypes: { ZIP: 'integer' }
+    });
+    expect(col(forced.table, 'ZIP')[0]).toBe(501);
+    expect(forced.report.notes?.[0]).toMatchObject({ kind: 'override', detected: 'categorical' });
+  });
+
+  it('ordinary integers stay integers: zero, a stray padded value, signs, all-zero placeholders', async () => {
+    const counts = Array.from({ length: 200 }, (_, i) => String(i % 10));
+    const stray = Array.from({ length: 200 }, (_, i) => (i === 7 ? '05' : String(i * 13)));
+    const signed = Array.from({ length: 20 }, (_, i) => (i % 2 ? '-05' : '07'));
+    const years = Array.from({ length: 20 }, (_, i) => (i === 3 ? '0000' : String(1990 + i)));
+    const body = counts.map((c, i) => `${c},${stray[i]},${signed[i % 20]},${years[i % 20]}`);
+    const { table, report } = await read(`count,amount,delta,year\n${body.join('\n')}\n`);
+    expect(report.columns.map((c) => c.type)).toEqual(['integer', 'integer', 'integer', 'integer']);
+    expect(col(table, 'amount')[7]).toBe(5);
+    expect(report.notes).toEqual([]);
+  });
+
+  it('codes of varying width are identifiers when at least 10% have leading zeros', async () => {
+    const codes = Array.from({ length: 100 }, (_, i) =>
+      i % 5 === 0 ? `00${i}` : String(1000 + i)
+    );
+    expect((await read(`code\n${codes.join('\n')}\n`)).report.columns[0].type).toBe('categorical');
+    const few = codes.map((c, i) => (i % 5 === 0 && i > 0 ? String(2000 + i) : c));
+    expect((await read(`code\n${few.join('\n')}\n`)).report.columns[0].type).toBe('integer');
+  });
+
+  it('leading zeros first met after the type sample make the column identifiers (re-read)', async () => {
+    // Sorted so that the first 3,000 ZIP codes have no leading zero: only the whole column tells.
+    const zips = Array.from({ length: 4000 }, (_, i) =>
+      i < 3000
+        ? String(90001 + (i % 900))
+        : String(i % 4 === 0 ? 1001 + i : 20001 + i).padStart(5, '0')
+    );
+    for (const chunkBytes of [4096, undefined]) {
+      const { table, report } = await read(`zip\n${zips.join('\n')}\n`, 'data.csv', {
+        chunkBytes
+      });
+      expect(report.columns[0].type).toBe('categorical');
+      expect(col(table, 'zip')).toEqual(zips);
+      expect(report.notes?.[0].message).toMatch(
+        /^"zip" kept as text, not integer: all its values are 5 digits wide and 6% of its values have leading zeros \(e\.g\. "04001" at line 3002\)/
+      );
+    }
+  });
+
   it('user-forced types are kept, with invalid values reported', async () => {
     const { table, report } = await read('a,b\n1,x\n2.5,y\n', 'data.csv', {
       columnTypes: { a: 'integer', b: 'text' }

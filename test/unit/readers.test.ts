@@ -56,6 +56,21 @@ describe('JSON and NDJSON', () => {
     expect(report.columns[0].type).toBe('integer');
     expect(rows(table).map((r) => r.n)).toEqual([1, null, 3]);
   });
+  it('JSON strings with leading zeros are identifiers; JSON numbers are numbers', async () => {
+    const { table, report } = await ingest(
+      blob('[{"zip":"00501","n":501},{"zip":"02134","n":2134},{"zip":"90210","n":90210}]'),
+      { fileName: 'r.json' }
+    );
+    expect(report.columns).toEqual([
+      { name: 'zip', type: 'categorical' },
+      { name: 'n', type: 'integer' }
+    ]);
+    expect(rows(table).map((r) => r.zip)).toEqual(['00501', '02134', '90210']);
+    expect(report.notes?.map((n) => [n.column, n.kind])).toEqual([['zip', 'identifier']]);
+    const nd = await ingest(blob('{"zip":"01234"}\n{"zip":"12345"}\n'), { fileName: 'r.ndjson' });
+    expect(nd.report.columns).toEqual([{ name: 'zip', type: 'categorical' }]);
+    expect(rows(nd.table).map((r) => r.zip)).toEqual(['01234', '12345']);
+  });
   it('rejects a top-level object, scalars and bad JSON clearly', async () => {
     expect(await code(ingest(blob('{\n "a": 1\n}'), { fileName: 'o.json' }))).toMatch(
       /BAD_JSON.*o\.json, line 1.*one JSON object spread/
@@ -114,6 +129,17 @@ describe('Arrow IPC and Parquet', () => {
       ]);
     });
   }
+  it('reports a text encoding for text formats only', async () => {
+    const csv = await ingest(blob('a\n1\n'), { fileName: 'x.csv' });
+    expect(csv.report.encoding).toBe('utf-8');
+    const json = await ingest(blob('[{"a":1}]'), { fileName: 'x.json' });
+    expect(json.report.encoding).toBe('utf-8');
+    const ipc = await ingest(blob(arrow.tableToIPC(source)), { fileName: 'x.arrow' });
+    expect(ipc.report).not.toHaveProperty('encoding');
+    const buf = parquetWriteBuffer({ columnData: [{ name: 'n', data: [1, 2], type: 'INT32' }] });
+    const parquet = await ingest(blob(new Uint8Array(buf)), { fileName: 'x.parquet' });
+    expect(parquet.report).not.toHaveProperty('encoding');
+  });
   it('re-reads its own table with the same semantic types', async () => {
     const first = await ingest(
       blob('a,b\n1,the quick brown fox jumps\n2,over the lazy dog again\n'),

@@ -202,7 +202,7 @@ describe('links to local files', () => {
   const csv = (lines: string[]) => new Blob([lines.join('\n') + '\n']);
   const shop = [
     'size,zip,price',
-    ...Array.from({ length: 30 }, (_, i) => `${i % 4},0${1000 + i},${i * 1.5}`)
+    ...Array.from({ length: 30 }, (_, i) => `${i % 4},${11000 + i},${i * 1.5}`)
   ];
 
   /** A saved dataset as the store would keep it after reading `file` (with some types forced). */
@@ -262,7 +262,7 @@ describe('links to local files', () => {
     expect(opened.source).toMatchObject({ hash: after.hash, sourceHash: after.sourceHash });
     expect(opened.steps).toEqual(spec.steps);
 
-    const edited = await saved(csv([...shop.slice(0, -1), '1,01999,9999']));
+    const edited = await saved(csv([...shop.slice(0, -1), '1,11999,9999']));
     expect(linkMatch(spec.source, edited)).toBeNull();
     expect(findLinkedDataset(spec.source, [edited])).toBeNull();
   });

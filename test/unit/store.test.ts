@@ -391,3 +391,31 @@ describe('dataset versions', () => {
     expect(await store.listDatasets()).toEqual([after]);
   });
 });
+
+describe('dataset records from this version of ingest', () => {
+  it('keep column notes, date warnings, and no encoding for binary formats', async () => {
+    const store = await freshStore();
+    const { ipc, meta } = dataset('notes', 10);
+    const { encoding: _, ...rest } = meta.report;
+    const report: IngestReport = {
+      ...rest,
+      format: 'arrow',
+      warnings: [{ code: 'AMBIGUOUS_DATES', message: 'day or month?', details: { column: 'x' } }],
+      notes: [
+        {
+          column: 'y',
+          kind: 'override',
+          type: 'integer',
+          detected: 'categorical',
+          message: '"y" read as integer, as you chose (detected: categorical).'
+        },
+        { column: 'x', kind: 'date-format', type: 'datetime', message: 'read as dates' }
+      ]
+    };
+    const saved = await store.saveDataset(ipc, { ...meta, report });
+    const [listed] = await store.listDatasets();
+    expect(listed).toEqual(saved);
+    expect(listed).toMatchObject({ report });
+    expect('encoding' in (listed as { report: object }).report).toBe(false);
+  });
+});

@@ -89,7 +89,7 @@ export async function ingestAndSave(
   const parsing = performance.now();
   const { table, report, sourceHash } = await ingest(
     blob,
-    { fileName, columnTypes: request.columnTypes },
+    { fileName, columnTypes: request.columnTypes, columnFormats: request.columnFormats },
     (p) => {
       const read = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0;
       const seconds = (performance.now() - parsing) / 1000;

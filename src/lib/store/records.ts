@@ -61,7 +61,7 @@ const profile: v.GenericSchema<unknown, DatasetProfile> = v.object({
 const report: v.GenericSchema<unknown, IngestReport> = v.object({
   format: v.picklist(SOURCE_FORMATS),
   delimiter: v.optional(v.string()),
-  encoding: v.picklist(['utf-8', 'windows-1252']),
+  encoding: v.optional(v.picklist(['utf-8', 'windows-1252'])),
   rows: count,
   columns: v.array(columnSchema),
   invalid: v.array(
@@ -80,11 +80,24 @@ const report: v.GenericSchema<unknown, IngestReport> = v.object({
         'ENCODING_FALLBACK',
         'FORMAT_MISMATCH',
         'INVALID_VALUES',
-        'TYPE_WIDENED'
+        'TYPE_WIDENED',
+        'AMBIGUOUS_DATES'
       ]),
       message: v.string(),
       details: v.optional(v.record(v.string(), v.unknown()))
     })
+  ),
+  notes: v.optional(
+    v.array(
+      v.object({
+        column: v.string(),
+        kind: v.picklist(['override', 'identifier', 'date-format']),
+        type: columnType,
+        format: v.optional(v.string()),
+        detected: v.optional(columnType),
+        message: v.string()
+      })
+    )
   ),
   bytes: count,
   millis: v.number()

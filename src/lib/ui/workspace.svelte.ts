@@ -16,6 +16,49 @@ import {
   type UnreadableFeatureSet
 } from '$lib/store';
 
+/** One column's pending change: a type, and a date format for datetime. */
+export interface ColumnChange {
+  type: ColumnType;
+  format?: string;
+}
+
+/** A type the dataset was read with on purpose; format and detected type when the report has them. */
+export interface AppliedOverride {
+  type: ColumnType;
+  format?: string;
+  detected?: ColumnType;
+}
+
+/**
+ * The column types and date formats for a re-import: those `record` was read with (its chosen
+ * types, and the formats and detected types its report's override notes give) updated by the
+ * pending changes. Changing a column back to its detected type drops its override, so
+ * inference decides again.
+ */
+export function reimportOverrides(
+  record: DatasetRecord,
+  changes: Record<string, ColumnChange>
+): { columnTypes: Record<string, ColumnType>; columnFormats: Record<string, string> } {
+  const columnTypes: Record<string, ColumnType> = { ...record.columnTypes };
+  const columnFormats: Record<string, string> = {};
+  const detected: Record<string, ColumnType> = {};
+  for (const note of record.report.notes ?? []) {
+    if (note.kind !== 'override') continue;
+    columnTypes[note.column] = note.type;
+    if (note.format) columnFormats[note.column] = note.format;
+    if (note.detected) detected[note.column] = note.detected;
+  }
+  for (const [column, change] of Object.entries(changes)) {
+    delete columnTypes[column];
+    delete columnFormats[column];
+    const format = change.type === 'datetime' ? change.format?.trim() : undefined;
+    if (!format && change.type === detected[column]) continue;
+    columnTypes[column] = change.type;
+    if (format) columnFormats[column] = format;
+  }
+  return { columnTypes, columnFormats };
+}
+
 export interface SampleEntry {
   id: string;
   name: string;
@@ -217,18 +260,19 @@ class Workspace {
   }
 
   /**
-   * Re-reads a dataset's source with column types forced (on top of those it was read with):
-   * the result is saved as the next version of `record`. Returns false when the original file
-   * is needed and was not picked in this session (see reimportFile).
+   * Re-reads a dataset's source with column types (and date formats) forced on top of those it
+   * was read with (see reimportOverrides): the result is saved as the next version of `record`.
+   * Returns false when the original file is needed and was not picked in this session (see
+   * reimportFile).
    */
   reimport(
     record: DatasetRecord,
-    columnTypes: Record<string, ColumnType>,
+    changes: Record<string, ColumnChange>,
     samples: SampleEntry[]
   ): boolean {
     const source = record.source;
     const request = {
-      columnTypes: { ...record.columnTypes, ...columnTypes },
+      ...reimportOverrides(record, changes),
       name: record.name,
       replaces: record.id
     };
@@ -247,17 +291,17 @@ class Workspace {
     }
     const file = this.sessionFiles.get(record.id);
     if (!file) return false;
-    this.reimportFile(record, file, columnTypes);
+    this.reimportFile(record, file, changes);
     return true;
   }
 
   /** Re-reads `file` as the next version of `record`, with column types forced. */
-  reimportFile(record: DatasetRecord, file: File, columnTypes: Record<string, ColumnType>) {
+  reimportFile(record: DatasetRecord, file: File, changes: Record<string, ColumnChange>) {
     return this.run(
       `Importing ${file.name}`,
       {
         input: { kind: 'file', file, fileName: file.name },
-        columnTypes: { ...record.columnTypes, ...columnTypes },
+        ...reimportOverrides(record, changes),
         name: record.name,
         replaces: record.id
       },

@@ -1,6 +1,14 @@
 import * as arrow from 'apache-arrow';
 import { createBuilder, type BuiltColumn, type ColumnBuilder } from './builders';
-import { chooseType, columnReport, dedupeNames, type ReaderResult, type ReadPass } from './columns';
+import {
+  chooseType,
+  columnReport,
+  dedupeNames,
+  type Choice,
+  type ReaderResult,
+  type ReadPass
+} from './columns';
+import type { Inference } from './inference';
 import { readAll, type ReadContext } from './source';
 import { columnTypeOf, makeTable } from './table';
 import { LatheError } from '../base/errors';
@@ -29,25 +37,30 @@ function toValue(v: unknown, datetime: boolean): unknown {
   return v;
 }
 
+/**
+ * Builds columns from typed vectors; `datetime` says the values are Arrow dates or timestamps
+ * (epoch-millisecond numbers), which the inference may not (a number read as Unix time).
+ */
 export function buildFromVectors(
   names: string[],
-  vectors: { type: ColumnType; datetime: boolean; length: number; get(i: number): unknown }[],
+  vectors: { inference: Inference; datetime: boolean; length: number; get(i: number): unknown }[],
   rows: number,
   pass: ReadPass
-): { columns: (BuiltColumn & { name: string; inferred: boolean })[] } {
+): { columns: (BuiltColumn & { name: string; choice: Choice })[] } {
   const columns = names.map((name, c) => {
     const vec = vectors[c];
-    const choice = chooseType(name, vec.type, pass);
+    const choice = chooseType(name, vec.inference, pass);
     const builder: ColumnBuilder = createBuilder({
       name,
       type: choice.type,
       forced: choice.forced,
       decimal: 46,
       encoding: 'utf-8',
-      capacity: rows
+      capacity: rows,
+      date: choice.date
     });
     for (let i = 0; i < rows; i++) builder.appendValue(toValue(vec.get(i), vec.datetime), i + 1);
-    return { name, ...builder.finish(), inferred: choice.inferred };
+    return { name, ...builder.finish(), choice };
   });
   return { columns };
 }
@@ -69,7 +82,7 @@ export async function readArrow(ctx: ReadContext, pass: ReadPass): Promise<Reade
     const vector = source.getChildAt(c) as arrow.Vector;
     const type = typeOfField(field);
     return {
-      type,
+      inference: { type },
       datetime: type === 'datetime',
       length: vector.length,
       get: (i: number) => vector.get(i)

@@ -1,6 +1,8 @@
 import * as arrow from 'apache-arrow';
 import { ByteDictionary } from './dictionary';
 import { parseDatetime } from './date';
+import { dateParser, numericParts, type DateParser, type DateReading } from './dateformat';
+import type { DateOrderEvidence, DigitStats, Example } from './inference';
 import { lexeme, parseNumber } from './number';
 import { decodeBytes, encodeText, isMissing, unescapeQuotes, type TextEncodingName } from './text';
 import type { ColumnType } from './types';
@@ -27,6 +29,10 @@ export interface BuiltColumn {
   invalid: number;
   nonMissing: number;
   examples: { line: number; value: string }[];
+  /** Inferred integer columns with leading zeros: what tells identifiers from numbers. */
+  digits?: DigitStats;
+  /** Numeric dates read in an order the sample could not decide: the values that can. */
+  dateOrder?: DateOrderEvidence;
 }
 
 export interface BuilderOptions {
@@ -38,6 +44,8 @@ export interface BuilderOptions {
   decimal: number;
   encoding: TextEncodingName;
   capacity: number;
+  /** datetime columns not in ISO 8601. */
+  date?: DateReading;
 }
 
 /** Thrown when a string is not valid UTF-8: the reader restarts in windows-1252. */
@@ -217,6 +225,14 @@ export function stringifyNested(v: unknown): string {
 export class NumericBuilder extends ColumnBuilder {
   values: Float64Array;
   private integral = true;
+  private leadingZeros = 0;
+  private zeroMinWidth = Infinity;
+  private zeroMaxWidth = 0;
+  /** The latest row with a leading zero, counted once the parser has moved past it. */
+  private zeroRow = -1;
+  private zeroWidth = 0;
+  private zeroExample: Example | undefined;
+  private zeroExampleRow = -1;
 
   constructor(options: BuilderOptions) {
     super(options);
@@ -246,7 +262,12 @@ export class NumericBuilder extends ColumnBuilder {
       const v = parseNumber(buf, s, ends[k], decimal);
       if (v === v) {
         if (!lexeme.integer && !this.acceptNonInteger(v)) this.reject(buf, s, ends[k], lines[r], n);
-        else values[n] = v;
+        else {
+          values[n] = v;
+          if (v > 0 && lexeme.integer && buf[s] <= 48) {
+            this.noteLeadingZero(n, buf, s, ends[k], lines[r]);
+          }
+        }
       } else this.reject(buf, s, ends[k], lines[r], n);
       n++;
     }
@@ -255,6 +276,61 @@ export class NumericBuilder extends ColumnBuilder {
 
   markNonIntegral(): void {
     this.integral = false;
+  }
+
+  /**
+   * Notes row `i` if its integer in bytes [s, e) is written with leading zeros. A parser may
+   * store a row twice (the second time complete), so a row counts once the next one comes.
+   */
+  noteLeadingZero(i: number, b: Uint8Array, s: number, e: number, line: number): void {
+    if (this.options.forced || this.options.type !== 'integer') return;
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+    if (b[s] !== 48 || e - s < 2) return;
+    if (i !== this.zeroRow) {
+      this.commitLeadingZero();
+      this.zeroRow = i;
+    }
+    this.zeroWidth = e - s;
+    if (!this.zeroExample || this.zeroExampleRow === i) {
+      this.zeroExample = { line, value: decodeBytes(b.subarray(s, Math.min(e, s + 100))) };
+      this.zeroExampleRow = i;
+    }
+  }
+
+  private commitLeadingZero(): void {
+    if (this.zeroRow < 0) return;
+    this.leadingZeros++;
+    this.zeroMinWidth = Math.min(this.zeroMinWidth, this.zeroWidth);
+    this.zeroMaxWidth = Math.max(this.zeroMaxWidth, this.zeroWidth);
+    this.zeroRow = -1;
+  }
+
+  /** Leading zeros, widths and signs over the valid values (run only when there were zeros). */
+  private digitStats(values: Float64Array): DigitStats {
+    let width = this.zeroMinWidth === this.zeroMaxWidth ? this.zeroMaxWidth : 0;
+    const lo = 10 ** (width - 1);
+    const hi = 10 ** width;
+    const validity = this.validity;
+    let count = 0;
+    let offWidth = 0;
+    let signed = false;
+    for (let i = 0; i < values.length; i++) {
+      if (validity && !(validity[i >> 3] & (1 << (i & 7)))) continue;
+      const v = values[i];
+      count++;
+      if (v < 0) signed = true;
+      if (v < lo || v >= hi) offWidth++;
+    }
+    // Leading-zero values are narrower than their width as numbers; any other is not fixed width.
+    if (offWidth !== this.leadingZeros) width = 0;
+    return {
+      values: count,
+      leadingZeros: this.leadingZeros,
+      width,
+      signed,
+      example: this.zeroExample
+    };
   }
 
   private acceptNonInteger(v: number): boolean {
@@ -267,8 +343,10 @@ export class NumericBuilder extends ColumnBuilder {
 
   setBytes(i: number, b: Uint8Array, s: number, e: number, line: number): void {
     const v = parseNumber(b, s, e, this.options.decimal);
-    if (v === v && (lexeme.integer || this.acceptNonInteger(v))) this.values[i] = v;
-    else this.reject(b, s, e, line, i);
+    if (v === v && (lexeme.integer || this.acceptNonInteger(v))) {
+      this.values[i] = v;
+      if (v > 0 && lexeme.integer && b[s] <= 48) this.noteLeadingZero(i, b, s, e, line);
+    } else this.reject(b, s, e, line, i);
   }
 
   protected appendNumber(v: number, line: number): void {
@@ -306,6 +384,7 @@ export class NumericBuilder extends ColumnBuilder {
       if (fits) {
         const ints = new Int32Array(n);
         for (let i = 0; i < n; i++) ints[i] = values[i];
+        const digits = this.leadingDigits(values);
         this.values = new Float64Array(0);
         const data = arrow.makeData({
           type: new arrow.Int32(),
@@ -314,7 +393,7 @@ export class NumericBuilder extends ColumnBuilder {
           nullBitmap,
           nullCount: this.nullCount
         });
-        return this.result(data, type);
+        return { ...this.result(data, type), ...digits };
       }
     }
     const data = arrow.makeData({
@@ -324,7 +403,15 @@ export class NumericBuilder extends ColumnBuilder {
       nullBitmap,
       nullCount: this.nullCount
     });
-    return this.result(data, type);
+    return {
+      ...this.result(data, type),
+      ...(type === 'integer' ? this.leadingDigits(values) : {})
+    };
+  }
+
+  private leadingDigits(values: Float64Array): { digits?: DigitStats } {
+    this.commitLeadingZero();
+    return this.leadingZeros > 0 ? { digits: this.digitStats(values) } : {};
   }
 
   private shrink(values: Float64Array): Float64Array {
@@ -411,10 +498,20 @@ const TWO32 = 4294967296;
 
 export class DatetimeBuilder extends ColumnBuilder {
   private values: Float64Array;
+  /** null: ISO 8601, the fast path. */
+  private readonly parse: DateParser | null;
+  /** Milliseconds per unit of a number read as Unix time; 0 when numbers are not dates. */
+  private readonly unixScale: number;
+  private readonly order: DateOrderEvidence | null;
+  private orderRow = -1;
 
   constructor(options: BuilderOptions) {
     super(options);
     this.values = new Float64Array(this.capacity);
+    const date = options.date;
+    this.parse = date ? dateParser(date) : null;
+    this.unixScale = date?.kind === 'unix' ? (date.unit === 's' ? 1000 : 1) : 0;
+    this.order = date?.kind === 'numeric' && date.ambiguous ? { mdy: 0, dmy: 0 } : null;
   }
 
   protected grow(capacity: number): void {
@@ -432,21 +529,37 @@ export class DatetimeBuilder extends ColumnBuilder {
         this.appendSpecial(batch, k, r);
         continue;
       }
-      const v = parseDatetime(buf, s, ends[k]);
-      if (v === v) this.values[this.length] = v;
-      else this.reject(buf, s, ends[k], lines[r], this.length);
+      this.setBytes(this.length, buf, s, ends[k], lines[r]);
       this.length++;
     }
   }
 
   setBytes(i: number, b: Uint8Array, s: number, e: number, line: number): void {
-    const v = parseDatetime(b, s, e);
+    const v = this.parse === null ? parseDatetime(b, s, e) : this.parse(b, s, e);
+    if (this.order !== null && i !== this.orderRow) this.noteOrder(i, b, s, e, line);
     if (v === v) this.values[i] = v;
     else this.reject(b, s, e, line, i);
   }
 
+  /** After a numeric date was read: counts it if only one order can read it. */
+  private noteOrder(i: number, b: Uint8Array, s: number, e: number, line: number): void {
+    const { first, second } = numericParts;
+    if (first < 0 || first > 12 === second > 12) return;
+    const order = this.order as DateOrderEvidence;
+    const example = { line, value: decodeBytes(b.subarray(s, Math.min(e, s + 100))) };
+    this.orderRow = i;
+    if (first > 12) {
+      order.dmy++;
+      order.dmyExample ??= example;
+    } else {
+      order.mdy++;
+      order.mdyExample ??= example;
+    }
+  }
+
   protected appendNumber(v: number, line: number): void {
-    this.rejectValue(v, line);
+    if (this.unixScale === 0) this.rejectValue(v, line);
+    else this.appendDate(Math.round(v * this.unixScale));
   }
 
   protected appendBoolean(v: boolean, line: number): void {
@@ -475,7 +588,8 @@ export class DatetimeBuilder extends ColumnBuilder {
       nullBitmap: this.bitmap(),
       nullCount: this.nullCount
     });
-    return this.result(data, 'datetime');
+    const result = this.result(data, 'datetime');
+    return this.order ? { ...result, dateOrder: this.order } : result;
   }
 }
 

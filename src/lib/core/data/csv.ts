@@ -9,7 +9,7 @@ import {
   type FieldBatch
 } from './builders';
 import { FNV_OFFSET, FNV_PRIME } from './dictionary';
-import { SAMPLE_ROWS, TypeVote } from './inference';
+import { SAMPLE_ROWS, TypeVote, type Inference } from './inference';
 import { lexeme, parseLongInto, parseNumber } from './number';
 import {
   ChunkReader,
@@ -21,7 +21,7 @@ import {
 import { isValidUtf8, decodeBytes, unescapeQuotes, type TextEncodingName } from './text';
 import { makeTable } from './table';
 import { LatheError } from '../base/errors';
-import { type ColumnType, type IngestWarning } from './types';
+import { type IngestWarning } from './types';
 import { chooseType, columnReport, dedupeNames, type ReadPass, type ReaderResult } from './columns';
 
 const LF = 10;
@@ -409,6 +409,7 @@ export class RecordParser {
     const ncols = state.ncols;
     const kinds = this.kinds;
     const builders = this.builders;
+    const numeric = this.numeric;
     const strings = this.strings;
     const nonIntegral = this.nonIntegral;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -547,6 +548,9 @@ export class RecordParser {
           if (v === v) {
             values[f][row] = neg ? -v : v;
             if (fraction >= 0) nonIntegral[f] = 1;
+            else if (buf[s] === 48 && v > 0) {
+              (numeric[f] as NumericBuilder).noteLeadingZero(row, buf, s, i, recordLine);
+            }
           } else {
             while (i < n && buf[i] !== delim && buf[i] !== LF && buf[i] !== CR) i++;
             builders[f].setBytes(row, buf, s, i, recordLine);
@@ -671,7 +675,8 @@ function decimalByteOf(batches: FieldBatch[], delim: number): number {
   return comma > dot ? 44 : 46;
 }
 
-function inferTypes(batches: FieldBatch[], ncols: number, decimal: number): ColumnType[] {
+function inferTypes(batches: FieldBatch[], names: string[], decimal: number): Inference[] {
+  const ncols = names.length;
   const votes = Array.from({ length: ncols }, () => new TypeVote());
   let left = SAMPLE_ROWS;
   for (const b of batches) {
@@ -681,16 +686,17 @@ function inferTypes(batches: FieldBatch[], ncols: number, decimal: number): Colu
       const vote = votes[c];
       for (let r = 0, k = c; r < rows; r++, k += ncols) {
         const s = b.starts[k];
-        if (s >= 0) vote.addBytes(b.buf, s, b.ends[k], decimal);
+        if (s >= 0) vote.addBytes(b.buf, s, b.ends[k], decimal, b.lines[r]);
         else if (s < -1) {
           const scratch = scratchBytes(b.ends[k] + s + 2);
-          vote.addBytes(scratch, 0, unescapeQuotes(b.buf, -s - 2, b.ends[k], scratch), decimal);
+          const n = unescapeQuotes(b.buf, -s - 2, b.ends[k], scratch);
+          vote.addBytes(scratch, 0, n, decimal, b.lines[r]);
         }
       }
     }
     if (left === 0) break;
   }
-  return votes.map((v) => v.type);
+  return votes.map((v, c) => v.infer(names[c]));
 }
 
 export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderResult> {
@@ -759,7 +765,7 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
     );
   }
   const decimal = decimalByteOf(sample, delim);
-  const inferred = inferTypes(sample, ncols, decimal);
+  const inferred = inferTypes(sample, names, decimal);
   const sampleBytes = Math.max(1, reader.position - header.next - carry.length);
   const capacity = Math.min(
     Math.ceil(((sampleRows * ctx.source.size) / sampleBytes) * 1.05) + 16,
@@ -773,7 +779,8 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
       forced: choices[c].forced,
       decimal,
       encoding: pass.encoding,
-      capacity
+      capacity,
+      date: choices[c].date
     })
   );
   for (const batch of sample) {
@@ -833,7 +840,7 @@ export async function readCsv(ctx: ReadContext, pass: ReadPass): Promise<ReaderR
     });
   }
   const built = builders.map((b) => b.finish());
-  const columns = built.map((b, c) => ({ name: names[c], ...b, inferred: choices[c].inferred }));
+  const columns = built.map((b, c) => ({ name: names[c], ...b, choice: choices[c] }));
   const table: arrow.Table = makeTable(columns, rows);
   return { table, rows, columns: columns.map(columnReport), warnings, delimiter };
 }

@@ -20,6 +20,14 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Epoch milliseconds of midnight UTC on a proleptic Gregorian date, or NaN when there is no such day. */
+export function dateMillis(y: number, mo: number, d: number): number {
+  if (mo < 1 || mo > 12 || d < 1) return NaN;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1])) return NaN;
+  return daysFromCivil(y, mo, d) * 86400000;
+}
+
 /**
  * Parses an ISO date or datetime from bytes [s, e): YYYY-MM-DD, optionally followed by 'T' or a
  * space and HH:MM[:SS[.fff]], optionally followed by Z or ±HH[:MM]. No zone means UTC.

@@ -4,7 +4,14 @@ import type { ReaderResult, ReadPass } from './columns';
 import { readCsv } from './csv';
 import { detectFormat } from './detect';
 import { SourceDigest } from './identity';
-import { shouldWiden } from './inference';
+import { compileDateFormat } from './dateformat';
+import {
+  decidedOrderNote,
+  identifierInference,
+  isIdentifier,
+  shouldWiden,
+  type Inference
+} from './inference';
 import {
   DEFAULT_CHUNK_BYTES,
   gunzip,
@@ -84,6 +91,7 @@ export async function ingest(
       warnings.push({ code: 'FORMAT_MISMATCH', message: detected.mismatch, details: { format } });
     }
   }
+  checkFormats(options);
   const read = await readerFor(format);
   const ctx: ReadContext = {
     source: blob,
@@ -98,8 +106,10 @@ export async function ingest(
   let pass: ReadPass = {
     delimiter: options.delimiter,
     columnTypes: options.columnTypes,
+    columnFormats: options.columnFormats,
     encoding: 'utf-8',
-    widened: new Set()
+    widened: new Set(),
+    settled: new Map()
   };
   for (let attempt = 1; ; attempt++) {
     let result: ReaderResult;
@@ -115,14 +125,16 @@ export async function ingest(
       pass = { ...pass, encoding: 'windows-1252' };
       continue;
     }
+    const settled = settleColumns(result, pass.settled);
     const widen = result.columns.filter(
       (c) =>
         c.inferred &&
         c.type !== 'categorical' &&
         c.type !== 'text' &&
+        !settled.has(c.name) &&
         shouldWiden(c.invalid, c.nonMissing)
     );
-    if (widen.length > 0 && attempt < MAX_PASSES) {
+    if ((widen.length > 0 || settled.size > pass.settled.size) && attempt < MAX_PASSES) {
       for (const c of widen) {
         warnings.push({
           code: 'TYPE_WIDENED',
@@ -130,7 +142,11 @@ export async function ingest(
           details: { column: c.name, from: c.type, invalid: c.invalid, values: c.nonMissing }
         });
       }
-      pass = { ...pass, widened: new Set([...pass.widened, ...widen.map((c) => c.name)]) };
+      pass = {
+        ...pass,
+        widened: new Set([...pass.widened, ...widen.map((c) => c.name)]),
+        settled
+      };
       continue;
     }
     throwIfAborted(signal, fileName);
@@ -142,6 +158,55 @@ export async function ingest(
     };
   }
 }
+
+/** Date formats are checked before reading: a bad one names its column and what is wrong. */
+function checkFormats(options: IngestOptions): void {
+  for (const [column, format] of Object.entries(options.columnFormats ?? {})) {
+    const type = options.columnTypes?.[column];
+    if (type !== undefined && type !== 'datetime') {
+      throw new LatheError(
+        'BAD_OPTIONS',
+        `Column "${column}" has a date format (${format}) but its type is set to ${type}; a date format applies to datetime columns only.`,
+        { column, format, type }
+      );
+    }
+    compileDateFormat(format, column);
+  }
+}
+
+/**
+ * What the whole of each column says against its sample's inference: integers with leading
+ * zeros that are identifiers after all, and numeric dates whose day/month order the sample
+ * could not tell but later rows do. Returns the decisions for the next pass (with the earlier
+ * ones); an order the rows confirm needs no new pass and only changes the report.
+ */
+function settleColumns(
+  result: ReaderResult,
+  earlier: ReadonlyMap<string, Inference>
+): Map<string, Inference> {
+  const settled = new Map(earlier);
+  for (const c of result.columns) {
+    if (!c.inferred || earlier.has(c.name)) continue;
+    if (c.type === 'integer' && c.digits && isIdentifier(c.digits)) {
+      settled.set(c.name, identifierInference(c.name, c.digits, false));
+    } else if (c.dateOrder) {
+      const { mdy, dmy, mdyExample, dmyExample } = c.dateOrder;
+      if (dmy > 0 && mdy === 0) {
+        settled.set(c.name, {
+          type: 'datetime',
+          date: { kind: 'numeric', order: 'dmy' },
+          note: decidedOrderNote(c.name, 'dmy', dmyExample)
+        });
+      } else if (mdy > 0 && dmy === 0) {
+        c.note = decidedOrderNote(c.name, 'mdy', mdyExample);
+        delete c.warning;
+      }
+    }
+  }
+  return settled;
+}
+
+const TEXT_FORMATS: ReadonlySet<SourceFormat> = new Set(['csv', 'json', 'ndjson']);
 
 function buildReport(
   result: ReaderResult,
@@ -155,6 +220,7 @@ function buildReport(
     .filter((c) => c.invalid > 0)
     .map((c) => ({ column: c.name, type: c.type, count: c.invalid, examples: c.examples }));
   const all = [...warnings, ...result.warnings];
+  for (const c of result.columns) if (c.warning) all.push(c.warning);
   if (invalid.length > 0) {
     const total = invalid.reduce((n, c) => n + c.count, 0);
     const first = invalid[0];
@@ -167,11 +233,12 @@ function buildReport(
   return {
     format,
     ...(result.delimiter !== undefined ? { delimiter: result.delimiter } : {}),
-    encoding: pass.encoding,
+    ...(TEXT_FORMATS.has(format) ? { encoding: pass.encoding } : {}),
     rows: result.rows,
     columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
     invalid,
     warnings: all,
+    notes: result.columns.flatMap((c) => (c.note ? [c.note] : [])),
     bytes: source.size,
     millis: Math.round(performance.now() - started)
   };

@@ -7,7 +7,6 @@ import { renamedWarning } from './csv';
 import type { ReadContext } from './source';
 import { makeTable } from './table';
 import { LatheError } from '../base/errors';
-import { type ColumnType } from './types';
 
 const SAMPLE = 2000;
 
@@ -52,12 +51,12 @@ export async function readParquet(ctx: ReadContext, pass: ReadPass): Promise<Rea
       return null;
     };
     const vote = new TypeVote();
-    for (let i = 0; i < Math.min(rows, SAMPLE); i++) vote.addValue(get(i), true);
-    const type: ColumnType = vote.type;
-    return { type, datetime: type === 'datetime', length: rows, get };
+    for (let i = 0; i < Math.min(rows, SAMPLE); i++) vote.addValue(get(i), true, i + 1);
+    return { vote, datetime: vote.type === 'datetime', length: rows, get };
   });
   const dedup = dedupeNames(names);
-  const { columns } = buildFromVectors(dedup.names, vectors, rows, pass);
+  const typed = vectors.map((v, c) => ({ ...v, inference: v.vote.infer(dedup.names[c]) }));
+  const { columns } = buildFromVectors(dedup.names, typed, rows, pass);
   ctx.progress.report(source.size, rows, true);
   return {
     table: makeTable(columns, rows),

@@ -1,5 +1,5 @@
 import { createBuilder, type ColumnBuilder } from './builders';
-import { chooseType, columnReport, type ReadPass, type ReaderResult } from './columns';
+import { chooseType, columnReport, type Choice, type ReadPass, type ReaderResult } from './columns';
 import { SAMPLE_ROWS, TypeVote } from './inference';
 import { makeTable } from './table';
 import { LatheError } from '../base/errors';
@@ -14,7 +14,7 @@ export class RecordSink {
   private readonly index = new Map<string, number>();
   private sample: { record: Record<string, unknown>; line: number }[] = [];
   private builders: ColumnBuilder[] | null = null;
-  private inferredFlags: boolean[] = [];
+  private choices: Choice[] = [];
   rows = 0;
 
   constructor(
@@ -24,7 +24,7 @@ export class RecordSink {
 
   add(record: Record<string, unknown>, line: number): void {
     for (const key in record) {
-      if (!this.index.has(key)) this.addColumn(key, record[key]);
+      if (!this.index.has(key)) this.addColumn(key, record[key], line);
     }
     if (!this.builders) {
       this.sample.push({ record, line });
@@ -34,12 +34,12 @@ export class RecordSink {
     this.append(record, line);
   }
 
-  private addColumn(key: string, first: unknown): void {
+  private addColumn(key: string, first: unknown, line: number): void {
     this.index.set(key, this.names.length);
     this.names.push(key);
     if (this.builders) {
       const vote = new TypeVote();
-      vote.addValue(first);
+      vote.addValue(first, false, line);
       const builder = this.makeBuilder(key, vote);
       builder.appendNulls(this.rows);
       this.builders.push(builder);
@@ -47,22 +47,25 @@ export class RecordSink {
   }
 
   private makeBuilder(name: string, vote: TypeVote): ColumnBuilder {
-    const choice = chooseType(name, vote.type, this.pass);
-    this.inferredFlags.push(choice.inferred);
+    const choice = chooseType(name, vote.infer(name), this.pass);
+    this.choices.push(choice);
     return createBuilder({
       name,
       type: choice.type,
       forced: choice.forced,
       decimal: 46,
       encoding: 'utf-8',
-      capacity: 1024
+      capacity: 1024,
+      date: choice.date
     });
   }
 
   private flushSample(): void {
     const votes = this.names.map(() => new TypeVote());
-    for (const { record } of this.sample) {
-      for (let c = 0; c < this.names.length; c++) votes[c].addValue(record[this.names[c]]);
+    for (const { record, line } of this.sample) {
+      for (let c = 0; c < this.names.length; c++) {
+        votes[c].addValue(record[this.names[c]], false, line);
+      }
     }
     this.builders = this.names.map((name, c) => this.makeBuilder(name, votes[c]));
     for (const { record, line } of this.sample) this.append(record, line);
@@ -86,7 +89,7 @@ export class RecordSink {
     const columns = built.map((b, c) => ({
       name: this.names[c],
       ...b,
-      inferred: this.inferredFlags[c]
+      choice: this.choices[c]
     }));
     return {
       table: makeTable(columns, this.rows),

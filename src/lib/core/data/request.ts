@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { COLUMN_TYPES } from './types';
+import { MAX_FORMAT_LENGTH } from './dateformat';
 import { LatheError } from '../base/errors';
 
 /** Where the bytes of a dataset come from, as sent to the ingest worker. */
@@ -23,6 +24,9 @@ export const IngestRequestSchema = v.strictObject({
     })
   ]),
   columnTypes: v.optional(v.record(v.string(), v.picklist(COLUMN_TYPES))),
+  columnFormats: v.optional(
+    v.record(Name, v.pipe(v.string(), v.maxLength(MAX_FORMAT_LENGTH), v.regex(/^[^\p{Cc}]+$/u)))
+  ),
   name: v.optional(Name),
   /** A re-import: the id of the saved dataset the result becomes the next version of. */
   replaces: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'expected a dataset id')))

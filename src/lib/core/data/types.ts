@@ -44,6 +44,11 @@ export interface IngestOptions {
   delimiter?: string;
   /** Per-column type overrides, by (deduplicated) column name. */
   columnTypes?: Record<string, ColumnType>;
+  /**
+   * Per-column date formats (see dateformat.ts: `dd/MM/yyyy`, `MMM d yyyy`, `unix-s`, …); a
+   * column with a format is read as datetime.
+   */
+  columnFormats?: Record<string, string>;
   /** Bytes per read from the source; tests shrink it to exercise chunk boundaries. */
   chunkBytes?: number;
 }
@@ -71,19 +76,39 @@ export interface IngestWarning {
     | 'ENCODING_FALLBACK'
     | 'FORMAT_MISMATCH'
     | 'INVALID_VALUES'
-    | 'TYPE_WIDENED';
+    | 'TYPE_WIDENED'
+    | 'AMBIGUOUS_DATES';
   message: string;
   details?: Record<string, unknown>;
+}
+
+/** Why a column has its type, when there is more to it than the values' plain look. */
+export interface ColumnNote {
+  column: string;
+  /**
+   * override: the user chose the type (and format); identifier: digit strings with leading
+   * zeros kept as text; date-format: dates read in a form other than ISO 8601.
+   */
+  kind: 'override' | 'identifier' | 'date-format';
+  type: ColumnType;
+  /** override: the date format the user gave. */
+  format?: string;
+  /** override: the type that inference chose. */
+  detected?: ColumnType;
+  message: string;
 }
 
 export interface IngestReport {
   format: SourceFormat;
   delimiter?: string;
-  encoding: 'utf-8' | 'windows-1252';
+  /** Text formats only (CSV, JSON, NDJSON). */
+  encoding?: 'utf-8' | 'windows-1252';
   rows: number;
   columns: ColumnSchema[];
   invalid: InvalidValues[];
   warnings: IngestWarning[];
+  /** Absent in reports stored before notes existed. */
+  notes?: ColumnNote[];
   bytes: number;
   millis: number;
 }
