@@ -159,6 +159,24 @@ describe('fitPipeline', () => {
     expect(b.splits.train).toEqual(a.splits.train);
   });
 
+  it('runs a step that drops columns it finds useless once fitted (dropconstant)', async () => {
+    const frame = dataFrame();
+    const constant: NumericColumn = {
+      kind: 'number',
+      name: 'k',
+      type: 'float',
+      values: new Float64Array(N).fill(3)
+    };
+    frame.columns.splice(1, 0, constant);
+    const spec = baseSpec({ steps: [{ type: 'dropconstant', exclude: ['label'] }] });
+    const fit = await fitPipeline(frameToTable(frame), spec);
+    expect(fit.states).toEqual([
+      { dropped: [{ column: 'k', reason: 'constant', missingFraction: 0 }] }
+    ]);
+    for (const split of ['train', 'validation', 'test'] as const)
+      expect(fit.splits[split].columns.map((c) => c.name)).toEqual(['x', 'y', 'g', 't', 'label']);
+  });
+
   it('applies row steps to the splits they name', async () => {
     const spec = baseSpec({
       steps: [

@@ -72,6 +72,7 @@ export const dropconstantStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Drop constant and mostly-missing columns',
   params,
+  schemaAfterFit: 'drops',
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     for (const name of [...p.columns, ...p.exclude]) schemaIndex(input, name, ctx, TYPE);
     return input.slice();

@@ -235,9 +235,17 @@ function applyStep(
     throw asStepError(error, index, type, 'STEP_FAILED');
   }
   const produced = new Map(out.columns.map((c) => [c.name, c.type]));
+  // A step that may drop columns once fitted keeps a subset of what it declared; the others
+  // keep every declared column (and may add ones known only once fitted).
+  const mayDrop = resolved.kind.schemaAfterFit === 'drops';
+  const promised = new Map(declared.map((c) => [c.name, c.type]));
   let problem: string | null = null;
   if (produced.size !== out.columns.length) problem = 'two columns with the same name';
-  else if (declared.some((c) => produced.get(c.name) !== c.type)) {
+  else if (
+    mayDrop
+      ? out.columns.some((c) => promised.get(c.name) !== c.type)
+      : declared.some((c) => produced.get(c.name) !== c.type)
+  ) {
     problem = 'columns other than it declared';
   } else if (frame.columns.some((c) => c.name === spec.target) && !produced.has(spec.target)) {
     problem = 'no target column';

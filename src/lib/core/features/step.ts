@@ -25,6 +25,13 @@ export interface StepKind<P = unknown, S extends Json = Json> {
   readonly params: v.GenericSchema<unknown, P>;
   /** Which splits a row-changing step applies to; column steps leave it undefined. */
   readonly rows?: 'all' | 'train';
+  /**
+   * How much of the output outputSchema knows before fitting: 'exact' (the default) — the
+   * columns and types apply produces; 'adds' — apply may add columns known only once fitted
+   * (one-hot categories, a vocabulary); 'drops' — apply may leave out declared columns that
+   * fitting finds useless.
+   */
+  readonly schemaAfterFit?: 'exact' | 'adds' | 'drops';
   /** The columns after this step, without running it: lets the editor validate a pipeline. */
   outputSchema(input: ColumnSchema[], params: P, ctx: StepContext): ColumnSchema[];
   /** Learns state from the training split only. Stateless steps return null. */
