@@ -46,11 +46,11 @@ describe('Features stage in Chromium', () => {
     await page.getByTestId('add-step').selectOption('filter');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const card = page.getByTestId('step-card').last();
-    await card.getByLabel('expr').fill('`Body Mass (g)` > 4000 and `Bill` < 3');
+    await card.getByLabel('Keep rows where').fill('`Body Mass (g)` > 4000 and `Bill` < 3');
     const error = card.getByTestId('step-error');
     await error.waitFor();
     assert.match(await error.innerText(), /Unknown column "Bill" at 27/);
-    await card.getByLabel('expr').fill('`Body Mass (g)` > 0');
+    await card.getByLabel('Keep rows where').fill('`Body Mass (g)` > 0');
     await error.waitFor({ state: 'detached' });
     await page
       .getByTestId('preview-status')

@@ -144,14 +144,14 @@ describe('fitPipeline', () => {
     expect(refit.splits.train).toEqual(fit.splits.train);
     expect(refit.splits.validation).not.toEqual(fit.splits.validation);
 
-    // The same with the real step kinds of the registry, where they exist.
-    const real = ['impute', 'scale', 'onehot'].filter((t) => t in STEP_KINDS);
-    const candidates: StepSpec[] = [
+    // The same with real step kinds of the registry (each must be there: a missing one is a
+    // failure, never a silently shorter list).
+    const realSteps: StepSpec[] = [
       { type: 'impute', columns: ['y'], strategy: 'median', indicator: true },
       { type: 'scale', columns: ['x', 'y'], method: 'robust' },
       { type: 'onehot', columns: ['g'] }
     ];
-    const realSteps = candidates.filter((s) => real.includes(s.type));
+    for (const s of realSteps) expect(Object.keys(STEP_KINDS)).toContain(s.type);
     const realSpec = baseSpec({ steps: realSteps });
     const a = await fitPipeline(frameToTable(original), realSpec);
     const b = await fitPipeline(frameToTable(mutated), realSpec);
@@ -262,6 +262,9 @@ describe('fitPipeline', () => {
     const slow: StepKind = {
       type: 'slow',
       label: 'Slow',
+      fields: {},
+      examples: [],
+      defaults: () => null,
       params: v.strictObject({}),
       outputSchema: (input) => input,
       fit: () => {
@@ -289,6 +292,9 @@ describe('fitPipeline', () => {
     const boom: StepKind = {
       type: 'boom',
       label: 'Boom',
+      fields: {},
+      examples: [],
+      defaults: () => null,
       params: v.strictObject({}),
       outputSchema: (input) => input,
       fit: () => {

@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import type { ColumnSchema } from '../data/types';
 import type { Frame } from './frame';
+import type { FieldHints, StepDefaults, StepDefaultsInput } from './hints';
 
 /** Plain JSON: fitted state is stored in IndexedDB, shown in the UI and lowered to ONNX later. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -13,9 +14,14 @@ export interface StepContext {
 }
 
 /**
- * One operation, owned completely by one file: parameters, schema change, fit, apply.
- * Errors are LatheError with code 'STEP_INVALID' (bad params/columns, found before running)
- * or 'STEP_FAILED' (found while running), naming the step index, its type and the column.
+ * One operation, owned completely by one file: parameters, editor hints, schema change, fit,
+ * apply. Errors are LatheError with code 'STEP_INVALID' (bad params/columns, found before
+ * running) or 'STEP_FAILED' (found while running), naming the step index, its type and the
+ * column. Every kind in the registry is contract-tested through `examples` and `defaults`
+ * (test/unit/features-contract.test.ts): adding a kind file and its registry line is enough.
+ *
+ * The ONNX lowering (the next stage of the chain) will join this contract as
+ * `lower(params, state, graph)`: the kind's fitted state as ONNX nodes over the raw inputs.
  */
 export interface StepKind<P = unknown, S extends Json = Json> {
   readonly type: string;
@@ -23,6 +29,18 @@ export interface StepKind<P = unknown, S extends Json = Json> {
   readonly label: string;
   /** valibot schema of the step's params (a strictObject: unknown keys are rejected). */
   readonly params: v.GenericSchema<unknown, P>;
+  /** Editor hints per param key (words, column fields and the types they take, relevance). */
+  readonly fields: FieldHints;
+  /**
+   * A few valid params (as written in a spec) on the example table (features/examples.ts),
+   * showing the step's main uses; each is parsed, fitted and applied by the contract tests.
+   */
+  readonly examples: readonly StepDefaults[];
+  /**
+   * Valid starting params for a new step on this table, or null when no choice is sensible
+   * without the person (which columns to drop, what to compute); the editor then asks.
+   */
+  defaults(input: StepDefaultsInput): StepDefaults | null;
   /** Which splits a row-changing step applies to; column steps leave it undefined. */
   readonly rows?: 'all' | 'train';
   /**

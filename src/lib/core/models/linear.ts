@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { headFor, l2Param, type ModelKind } from './kind';
+import { headFor, l2Hint, l2Param, type ModelKind } from './kind';
 
 /**
  * Linear regression: one dense layer, y = x · w + b, trained on mean squared error, with an
@@ -15,6 +15,8 @@ export const linearModel: ModelKind<Params> = {
   label: 'Linear regression',
   tasks: ['regression'],
   params,
+  fields: { l2: l2Hint },
+  examples: [{}, { l2: 0.01 }],
   defaultLearningRate: 0.01,
   network(inputDim, outputDim, task, p) {
     return {

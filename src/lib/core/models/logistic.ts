@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { headFor, l2Param, type ModelKind } from './kind';
+import { headFor, l2Hint, l2Param, type ModelKind } from './kind';
 
 /**
  * Logistic regression: one dense layer of logits. Binary: one logit, sigmoid, binary
@@ -16,6 +16,8 @@ export const logisticModel: ModelKind<Params> = {
   label: 'Logistic regression',
   tasks: ['binary', 'multiclass'],
   params,
+  fields: { l2: l2Hint },
+  examples: [{}, { l2: 0.001 }],
   defaultLearningRate: 0.01,
   network(inputDim, outputDim, task, p) {
     return {

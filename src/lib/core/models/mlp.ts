@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import { MODEL_LIMITS } from '../spec/types';
-import { HIDDEN_ACTIVATIONS, headFor, l2Param, type DenseDef, type ModelKind } from './kind';
+import {
+  HIDDEN_ACTIVATIONS,
+  headFor,
+  l2Hint,
+  l2Param,
+  type DenseDef,
+  type ModelKind
+} from './kind';
 
 /**
  * Multi-layer perceptron, classifier or regressor: hidden dense layers (`hiddenLayers` lists
@@ -44,6 +51,20 @@ export const mlpModel: ModelKind<Params> = {
   label: 'Neural network (MLP)',
   tasks: ['binary', 'multiclass', 'regression'],
   params,
+  fields: {
+    hiddenLayers: { label: 'Hidden layers', help: 'Units per hidden layer, e.g. [64, 64].' },
+    activation: { label: 'Activation' },
+    dropout: {
+      label: 'Dropout',
+      help: 'Share of hidden units left out at random in each training step (0: none).'
+    },
+    l2: l2Hint
+  },
+  examples: [
+    {},
+    { hiddenLayers: [32], activation: 'tanh', dropout: 0.2 },
+    { hiddenLayers: [16, 8], activation: 'gelu', dropout: 0, l2: 0.0001 }
+  ],
   defaultLearningRate: 0.001,
   network(inputDim, outputDim, task, p) {
     const init: DenseDef['init'] =
