@@ -1,10 +1,11 @@
 import type { ColumnSchema, LatheErrorData } from '$lib/core/data/types';
 import { toErrorData } from '$lib/core/data/types';
+import { starterSpec } from '$lib/core/features/starter';
 import type { FeatureRunProgress, PreviewView } from '$lib/core/features/view';
 import type { Json } from '$lib/core/features/step';
 import { parseSpec } from '$lib/core/spec/parse';
 import { validatePipeline } from '$lib/core/spec/validate';
-import type { PipelineSpec, SpecSource, StepSpec, Task } from '$lib/core/spec/types';
+import type { PipelineSpec, SpecSource } from '$lib/core/spec/types';
 import { createPreviewer, startFeatureRun, type FeatureRunResult } from '$lib/jobs/features';
 import type { DatasetRecord } from '$lib/store';
 import type { SampleEntry } from '../workspace.svelte';
@@ -21,65 +22,12 @@ function sourceOf(record: DatasetRecord): SpecSource {
   return { kind: 'file', hash, name, fileName: source.fileName };
 }
 
-export function suggestTask(record: DatasetRecord, target: string): Task {
-  const column = record.profile.columns.find((c) => c.name === target);
-  if (!column) return 'regression';
-  if (column.type === 'float') return 'regression';
-  if (column.type === 'integer')
-    return column.distinct <= 20 ? (column.distinct <= 2 ? 'binary' : 'multiclass') : 'regression';
-  return column.distinct <= 2 ? 'binary' : 'multiclass';
-}
-
-/** A first pipeline for a dataset: fill gaps, scale numbers, one-hot small categoricals, drop the rest. */
-export function starterSpec(record: DatasetRecord, samples: SampleEntry[]): PipelineSpec {
+/** The starter pipeline (core/features/starter.ts) for a stored dataset. */
+export function starterFor(record: DatasetRecord, samples: SampleEntry[]): PipelineSpec {
+  const { source } = record;
   const sample =
-    record.source.kind === 'sample'
-      ? samples.find((s) => s.id === (record.source as { sampleId: string }).sampleId)
-      : undefined;
-  const target =
-    sample?.target && record.schema.some((c) => c.name === sample.target)
-      ? sample.target
-      : record.schema[record.schema.length - 1].name;
-  const task = suggestTask(record, target);
-  const features = record.profile.columns.filter((c) => c.name !== target);
-  const numeric = features
-    .filter((c) => c.type === 'integer' || c.type === 'float')
-    .map((c) => c.name);
-  const categorical = features
-    .filter((c) => c.type === 'categorical' && c.distinct <= 50)
-    .map((c) => c.name);
-  const booleans = features.filter((c) => c.type === 'boolean' && c.missing > 0).map((c) => c.name);
-  // What the starter does not encode (IDs, free text, dates) is dropped in a visible step, so
-  // the first feature set can be trained on at once; the person can encode it instead.
-  const unencoded = features
-    .filter(
-      (c) =>
-        c.type === 'text' || c.type === 'datetime' || (c.type === 'categorical' && c.distinct > 50)
-    )
-    .map((c) => c.name);
-  const steps: StepSpec[] = [];
-  if (unencoded.length) steps.push({ type: 'drop', columns: unencoded });
-  if (booleans.length) steps.push({ type: 'impute', columns: booleans, strategy: 'most_frequent' });
-  if (numeric.length) {
-    steps.push({ type: 'impute', columns: numeric, strategy: 'median' });
-    steps.push({ type: 'scale', columns: numeric, method: 'standard' });
-  }
-  if (categorical.length) steps.push({ type: 'onehot', columns: categorical });
-  return {
-    version: 1,
-    source: sourceOf(record),
-    target,
-    task,
-    split: {
-      method: task === 'regression' ? 'random' : 'stratified',
-      seed: 42,
-      train: 0.7,
-      validation: 0.15,
-      test: 0.15
-    },
-    steps,
-    seed: 42
-  };
+    source.kind === 'sample' ? samples.find((s) => s.id === source.sampleId) : undefined;
+  return starterSpec({ source: sourceOf(record), profile: record.profile, target: sample?.target });
 }
 
 export class PipelineEditor {
