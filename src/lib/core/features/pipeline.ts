@@ -11,6 +11,7 @@ import {
 } from '../spec/validate';
 import { headRows, schemaOfFrame, tableToFrame, takeRows } from './convert';
 import type { Frame, FrameColumn } from './frame';
+import { columnFacts, type ColumnFacts } from './hints';
 import { resolveStep, STEP_KINDS, type ResolvedStep } from './registry';
 import { columnLength, settleFrame, takeRowsLazy } from './rows';
 import {
@@ -424,6 +425,11 @@ export interface PipelinePreview {
   error?: { stepIndex: number | null; error: LatheErrorData };
   /** Training rows the states were fitted on. */
   fittedRows: number;
+  /**
+   * The columns after the last step run, with facts from the fitted sample (smallest value,
+   * gaps, distinct values): what the editor chooses a new step's starting columns from.
+   */
+  facts: ColumnFacts[];
 }
 
 /** Rows pushed through each step so that row filters still leave rows to show. */
@@ -457,7 +463,8 @@ export function previewPipeline(
       input: { schema: inputSchema, rows: head },
       steps: stages,
       error: { stepIndex: null, error: toErrorData(error) },
-      fittedRows: 0
+      fittedRows: 0,
+      facts: []
     };
   }
   const kept = new Int32Array(
@@ -472,7 +479,8 @@ export function previewPipeline(
   const result: PipelinePreview = {
     input: { schema: inputSchema, rows: headRows(preview, shown) },
     steps: stages,
-    fittedRows: train.rows
+    fittedRows: train.rows,
+    facts: []
   };
   const last = Math.min(spec.steps.length - 1, options.upToStep ?? Infinity);
   const kinds = options.kinds ?? STEP_KINDS;
@@ -491,6 +499,7 @@ export function previewPipeline(
       break;
     }
   }
+  result.facts = columnFacts(train);
   return result;
 }
 

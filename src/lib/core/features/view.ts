@@ -1,5 +1,6 @@
 import type { ColumnSchema, LatheErrorData } from '../data/types';
 import type { Frame } from './frame';
+import type { ColumnFacts } from './hints';
 import type { PipelinePreview, PipelineProgress } from './pipeline';
 import type { Json } from './step';
 
@@ -14,6 +15,8 @@ export interface PreviewView {
   steps: { schema: ColumnSchema[]; head: FrameView; state: Json }[];
   error?: { stepIndex: number | null; error: LatheErrorData };
   fittedRows: number;
+  /** The columns after the last step run, with facts from the fitted sample. */
+  facts: ColumnFacts[];
 }
 
 export type FeatureRunProgress = PipelineProgress & { saving: boolean };
@@ -41,6 +44,7 @@ export function toPreviewView(preview: PipelinePreview): PreviewView {
       state: s.state
     })),
     ...(preview.error ? { error: preview.error } : {}),
-    fittedRows: preview.fittedRows
+    fittedRows: preview.fittedRows,
+    facts: preview.facts
   };
 }

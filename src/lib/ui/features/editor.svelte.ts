@@ -1,5 +1,7 @@
 import type { ColumnSchema, LatheErrorData } from '$lib/core/data/types';
 import { toErrorData } from '$lib/core/data/types';
+import type { ColumnFacts } from '$lib/core/features/hints';
+import { stepKind, stepProblem, type StepProblem } from '$lib/core/features/registry';
 import { starterSpec } from '$lib/core/features/starter';
 import type { FeatureRunProgress, PreviewView } from '$lib/core/features/view';
 import type { Json } from '$lib/core/features/step';
@@ -10,10 +12,7 @@ import { createPreviewer, startFeatureRun, type FeatureRunResult } from '$lib/jo
 import type { DatasetRecord } from '$lib/store';
 import type { SampleEntry } from '../workspace.svelte';
 
-export interface StepProblem {
-  stepIndex: number | null;
-  error: LatheErrorData;
-}
+export type { StepProblem };
 
 function sourceOf(record: DatasetRecord): SpecSource {
   const { source, hash, name } = record;
@@ -80,16 +79,15 @@ export class PipelineEditor {
     try {
       spec = parseSpec(draft);
     } catch (error) {
-      const data = toErrorData(error);
-      const path = String(data.details?.path ?? '');
-      const match = /^steps\[(\d+)\]/.exec(path);
-      this.problem = { stepIndex: match ? Number(match[1]) : null, error: data };
+      this.problem = stepProblem(toErrorData(error), draft.steps);
       this.staticSchemas = [];
       return;
     }
     const check = validatePipeline(spec, this.datasetSchema);
     this.staticSchemas = check.steps;
-    this.problem = check.ok ? null : { stepIndex: check.stepIndex, error: check.error };
+    this.problem = check.ok
+      ? null
+      : { stepIndex: check.stepIndex, error: check.error, what: check.error.message };
     const started = performance.now();
     this.previewing = true;
     this.previewer.request(datasetId, spec).then((outcome) => {
@@ -98,9 +96,20 @@ export class PipelineEditor {
       this.previewMillis = Math.round(performance.now() - started);
       if (outcome.ok) {
         this.preview = outcome.value;
-        if (outcome.value.error && !this.problem) this.problem = outcome.value.error;
+        const failed = outcome.value.error;
+        // The preview checks each step against the columns the steps before it really made
+        // (one-hot outputs included, which the static check cannot know): a static problem in
+        // a step the preview ran is none.
+        const at = this.problem?.stepIndex;
+        if (
+          this.problem?.error.code === 'STEP_INVALID' &&
+          at != null &&
+          at < outcome.value.steps.length
+        )
+          this.problem = null;
+        if (failed && !this.problem) this.problem = { ...failed, what: failed.error.message };
       } else {
-        this.problem = { stepIndex: null, error: outcome.error };
+        this.problem = { stepIndex: null, error: outcome.error, what: outcome.error.message };
       }
     });
   }
@@ -120,10 +129,28 @@ export class PipelineEditor {
     });
   }
 
+  /**
+   * What is known of the columns entering step `index`: the preview's facts (smallest value,
+   * gaps, distinct values) when it ran every step before it, else their names and types.
+   */
+  factsBefore(index: number): ColumnFacts[] {
+    const preview = this.preview;
+    if (preview && !preview.error && preview.steps.length === index) return preview.facts;
+    return this.schemaBefore(index).map(({ name, type }) => ({ name, type }));
+  }
+
+  /** Adds a step at the end, starting from its kind's defaults for the table there, if any. */
   addStep(type: string) {
-    this.update((spec) => {
-      spec.steps.push({ type });
-      this.stage = spec.steps.length - 1;
+    const spec = this.spec;
+    if (!spec) return;
+    const at = spec.steps.length;
+    const defaults = stepKind(type)?.defaults({
+      columns: this.factsBefore(at),
+      target: spec.target
+    });
+    this.update((draft) => {
+      draft.steps.push({ type, ...(defaults ?? {}) });
+      this.stage = draft.steps.length - 1;
     });
   }
 
