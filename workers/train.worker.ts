@@ -77,6 +77,7 @@ const api = {
         signal: controller.signal,
         keepBestOnCancel: request.keepBestOnCancel,
         onEpoch: (log) => onEvent({ type: 'epoch', log }),
+        onEarlyStop: (stop) => onEvent({ type: 'stopped', stop }),
         onProgress: (progress) => onEvent({ type: 'progress', progress }),
         backend: {
           wasmPath: WASM_FILES,

@@ -18,7 +18,11 @@ import {
   modelKind,
   resolveModel
 } from '../../src/lib/core/models/registry';
-import { resolveTrainingConfig, TRAIN_DEFAULTS } from '../../src/lib/core/models/settings';
+import {
+  defaultPatience,
+  resolveTrainingConfig,
+  TRAIN_DEFAULTS
+} from '../../src/lib/core/models/settings';
 import { trainModel } from '../../src/lib/core/models/train';
 import { TASKS, type Task } from '../../src/lib/core/spec/types';
 
@@ -244,14 +248,14 @@ describe('training settings', () => {
       learningRate: 0.001,
       batchSize: TRAIN_DEFAULTS.batchSize,
       epochs: TRAIN_DEFAULTS.epochs,
-      earlyStopping: { patience: 10, minDelta: 0 },
+      earlyStopping: { patience: 20, minDelta: 0 },
       classWeight: 'none',
       backend: 'auto'
     });
     expect(mlp.resolved.params).toEqual({
       hiddenLayers: [64, 64],
       activation: 'relu',
-      dropout: 0,
+      dropout: 0.1,
       l2: 0
     });
     const plain = resolveTrainingConfig({ task: 'regression', seed: 5 });
@@ -294,6 +298,16 @@ describe('training settings', () => {
         train: { earlyStopping: { patience: 2 } }
       }).train.earlyStopping
     ).toEqual({ patience: 2, minDelta: 0 });
+  });
+
+  it('sets the default patience to a tenth of the planned epochs, at least 10', () => {
+    expect([10, 100, 200, 1000].map(defaultPatience)).toEqual([10, 10, 20, 100]);
+    const patience = (epochs?: number) =>
+      resolveTrainingConfig({ task: 'regression', seed: 1, train: { epochs } }).train.earlyStopping
+        ?.patience;
+    expect(patience()).toBe(20);
+    expect(patience(50)).toBe(10);
+    expect(patience(500)).toBe(50);
   });
 
   it('refuses a model that cannot do the task', () => {

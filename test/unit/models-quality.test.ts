@@ -3,7 +3,7 @@
  * score within 2 points of the best scikit-learn baseline (LogisticRegression / Ridge,
  * HistGradientBoosting) fitted on the same rows and features; on cars, the starter pipeline's
  * default model must come within 2 points of Ridge with Year (fitted by scikit-learn on the raw
- * columns of the same rows). Baselines:
+ * columns of the same rows), and the default MLP must not lose to the linear model. Baselines:
  * baselines.json, made by scripts/export-feature-splits.ts + scripts/sklearn-baselines.py.
  */
 import { readFileSync } from 'node:fs';
@@ -81,6 +81,7 @@ describe('models on the bundled samples against scikit-learn baselines', () => {
 describe('the starter pipeline and the default models on cars', () => {
   let starter: PipelineSpec;
   let withYear: TrainingData;
+  let withoutYear: TrainingData;
 
   /** Test R² of the spec's default training with the given model (and train section). */
   async function testR2(data: TrainingData, model: string, train?: TrainSpec): Promise<number> {
@@ -100,13 +101,44 @@ describe('the starter pipeline and the default models on cars', () => {
       return prepareTrainingData(fitted.splits, { target: spec.target, task: spec.task });
     };
     withYear = await prepare(starter);
+    // What the starter did before it kept dates: Year dropped.
+    withoutYear = await prepare({
+      ...starter,
+      steps: [
+        { type: 'drop', columns: ['Name', 'Year'] },
+        ...starter.steps
+          .filter((s) => s.type !== 'drop' && s.type !== 'dateparts')
+          .map((s) =>
+            Array.isArray(s.columns)
+              ? { ...s, columns: s.columns.filter((c) => c !== 'Year_year') }
+              : s
+          )
+      ]
+    });
   });
 
   it('keeps Year as a number and is within 2 points of Ridge with Year', async () => {
     expect(withYear.features).toContain('Year_year');
+    expect(withoutYear.features).not.toContain('Year_year');
     const baseline = baselines.results[STARTER_BASELINE.name];
     const score = await testR2(withYear, starter.model?.type ?? 'linear');
     console.log(`cars starter: r2 ${score.toFixed(4)} vs sklearn ${JSON.stringify(baseline.test)}`);
     expect(score).toBeGreaterThanOrEqual(baseline.test.ridge_with_year - 0.02);
+  });
+
+  // The default seed, the Train page's seed (42), and a few more: with a patience of 10 epochs
+  // the MLP stopped at its 4th epoch on seed 42 without Year.
+  const seeds = [undefined, 42, 1, 2, 3, 7];
+  it.each([
+    ['the starter pipeline', () => withYear],
+    ['the starter without Year', () => withoutYear]
+  ] as const)('on %s, the default MLP does not lose to the linear model', async (_, data) => {
+    for (const seed of seeds) {
+      const train = seed === undefined ? undefined : { seed };
+      const linear = await testR2(data(), 'linear', train);
+      const mlp = await testR2(data(), 'mlp', train);
+      console.log(`seed ${seed ?? 'default'}: linear ${linear.toFixed(4)}, mlp ${mlp.toFixed(4)}`);
+      expect(mlp, `seed ${seed ?? 'default'}`).toBeGreaterThanOrEqual(linear);
+    }
   });
 });

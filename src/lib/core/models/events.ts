@@ -16,5 +16,24 @@ export interface TrainRequest {
 export type TrainEvent =
   | { type: 'status'; message: string }
   | { type: 'epoch'; log: EpochLog }
+  /** Early stopping ended the run: when, why, and which epoch's weights are kept. */
+  | { type: 'stopped'; stop: EarlyStop }
   | { type: 'progress'; progress: TrainProgress }
   | { type: 'backend'; choice: Json };
+
+/** Why early stopping ended a run: told to the person as it happens and kept with the result. */
+export interface EarlyStop {
+  /** The last epoch run (1-based). */
+  epoch: number;
+  /** Epochs in a row without an improvement of the monitored loss that ended the run. */
+  patience: number;
+  /** The epoch whose weights were kept. */
+  bestEpoch: number;
+  monitor: 'val_loss' | 'loss';
+}
+
+/** "Stopped early at epoch 37: validation loss did not improve for 15 epochs; kept epoch 22." */
+export function earlyStopMessage(stop: EarlyStop): string {
+  const loss = stop.monitor === 'val_loss' ? 'validation loss' : 'training loss';
+  return `Stopped early at epoch ${stop.epoch}: ${loss} did not improve for ${stop.patience} epochs; kept epoch ${stop.bestEpoch}.`;
+}

@@ -14,7 +14,9 @@ import {
  * their units), each followed by the activation and, while training, dropout; then a linear
  * output layer with the task's head and loss (as in logistic / linear regression). ReLU and
  * GELU layers start He-uniform, tanh and sigmoid layers and the output layer Glorot-uniform.
- * The L2 penalty applies to every kernel (not to biases).
+ * The L2 penalty applies to every kernel (not to biases). Dropout defaults to 0.1: without it
+ * the default network overfits the small bundled samples within a few epochs and can lose to
+ * the linear model (test/unit/models-quality.test.ts).
  */
 const params = v.pipe(
   v.strictObject({
@@ -29,7 +31,7 @@ const params = v.pipe(
     activation: v.optional(v.picklist(HIDDEN_ACTIVATIONS), 'relu'),
     dropout: v.optional(
       v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MODEL_LIMITS.dropout)),
-      0
+      0.1
     ),
     l2: l2Param
   }),

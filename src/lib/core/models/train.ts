@@ -15,6 +15,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { LatheError } from '../data/types';
 import { createRng, deriveSeed, shuffleInPlace } from '../features/split';
 import type { TrainingData } from './data';
+import type { EarlyStop } from './events';
 import type { NetworkDef, WeightTensor } from './kind';
 import { buildModel, checkNetworkSize, initialWeights, readWeights } from './network';
 import type { TrainConfig, TrainSettings } from './settings';
@@ -49,6 +50,8 @@ export interface TrainProgress {
 
 export interface TrainOptions {
   onEpoch?: (log: EpochLog) => void;
+  /** Called once when early stopping ends the run, after the last epoch's onEpoch. */
+  onEarlyStop?: (stop: EarlyStop) => void;
   /** Called when the loop yields (about every `yieldMs`), for progress bars. */
   onProgress?: (progress: TrainProgress) => void;
   /** Checked between batches. */
@@ -78,6 +81,8 @@ export interface TrainedModel extends Common {
   bestEpoch: number;
   /** The weights are the best epoch's (early stopping on, or a kept cancel); else the last's. */
   restored: boolean;
+  /** Set when early stopping ended the run (status 'early-stopped'). */
+  earlyStop: EarlyStop | null;
   monitor: 'val_loss' | 'loss';
   /** Training samples per second over the whole run (validation passes included in time). */
   samplesPerSecond: number;
@@ -236,6 +241,7 @@ export async function trainModel(
   let bestEpoch = 0;
   let bestLoss = Infinity;
   let wait = 0;
+  let earlyStop: EarlyStop | null = null;
   let initialLoss: number | null = null;
   let status: TrainedModel['status'] = 'completed';
   let failure: string | null = null;
@@ -410,6 +416,8 @@ export async function trainModel(
       onEpoch?.(log);
       if (settings.earlyStopping && wait >= settings.earlyStopping.patience) {
         status = 'early-stopped';
+        earlyStop = { epoch, patience: wait, bestEpoch, monitor };
+        options.onEarlyStop?.(earlyStop);
         break;
       }
       await nextTask();
@@ -447,6 +455,7 @@ export async function trainModel(
       weights,
       bestEpoch,
       restored,
+      earlyStop,
       monitor,
       samplesPerSecond: trainMs > 0 ? (n * history.length) / (trainMs / 1000) : 0,
       targetScale,

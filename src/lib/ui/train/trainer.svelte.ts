@@ -1,6 +1,6 @@
 import type { LatheErrorData } from '$lib/core/data/types';
 import type { Json } from '$lib/core/features/step';
-import type { TrainRequest } from '$lib/core/models/events';
+import { earlyStopMessage, type TrainRequest } from '$lib/core/models/events';
 import { TRAIN_DEFAULTS } from '$lib/core/models/settings';
 import type { EpochLog, TrainProgress } from '$lib/core/models/train';
 import { startTraining, type TrainJob } from '$lib/jobs/train';
@@ -16,6 +16,8 @@ export class TrainRun {
   result = $state.raw<ModelRecord | null>(null);
   error = $state.raw<LatheErrorData | null>(null);
   stopping = $state(false);
+  /** Why early stopping ended the run, in words; '' when it did not. */
+  stoppedEarly = $state('');
   private job: TrainJob | null = null;
 
   start(request: TrainRequest): Promise<ModelRecord | null> {
@@ -28,6 +30,7 @@ export class TrainRun {
     this.backend = null;
     this.result = null;
     this.error = null;
+    this.stoppedEarly = '';
     const planned = request.train?.epochs ?? TRAIN_DEFAULTS.epochs;
     const job = startTraining(request, (event) => {
       if (event.type === 'status') this.status = event.message;
@@ -43,7 +46,8 @@ export class TrainRun {
           fraction: event.log.epoch / planned,
           samplesPerSecond: event.log.samplesPerSecond
         };
-      } else if (event.type === 'progress') this.progress = event.progress;
+      } else if (event.type === 'stopped') this.stoppedEarly = earlyStopMessage(event.stop);
+      else if (event.type === 'progress') this.progress = event.progress;
       else this.backend = event.choice;
     });
     this.job = job;
