@@ -35,5 +35,6 @@ export interface EarlyStop {
 /** "Stopped early at epoch 37: validation loss did not improve for 15 epochs; kept epoch 22." */
 export function earlyStopMessage(stop: EarlyStop): string {
   const loss = stop.monitor === 'val_loss' ? 'validation loss' : 'training loss';
-  return `Stopped early at epoch ${stop.epoch}: ${loss} did not improve for ${stop.patience} epochs; kept epoch ${stop.bestEpoch}.`;
+  const epochs = stop.patience === 1 ? '1 epoch' : `${stop.patience} epochs`;
+  return `Stopped early at epoch ${stop.epoch}: ${loss} did not improve for ${epochs}; kept epoch ${stop.bestEpoch}.`;
 }
