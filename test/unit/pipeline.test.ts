@@ -407,6 +407,20 @@ describe('previewPipeline', () => {
     expect(upTo.steps).toHaveLength(1);
   });
 
+  it('gives facts of the last stage for a new step: range and gaps of the fitted sample', () => {
+    const spec = baseSpec({ steps: [{ type: 'keepAbove', column: 'y', above: 0 }] });
+    const preview = previewPipeline(dataFrame(), spec, { kinds, sampleRows: 100 });
+    expect(preview.facts.map(({ name, type }) => ({ name, type }))).toEqual(
+      preview.steps[0].schema
+    );
+    const y = preview.facts.find((c) => c.name === 'y');
+    // keepAbove dropped the rows without y and those with y ≤ 0; y was drawn from [-5, 5).
+    expect(y).toMatchObject({ missing: 0 });
+    expect(y!.min).toBeGreaterThan(0);
+    expect(y!.max).toBeLessThan(5);
+    expect(preview.facts.find((c) => c.name === 'g')).toMatchObject({ distinct: 4 });
+  });
+
   it('returns the stages before the first problem, and the problem', () => {
     const spec = baseSpec({
       steps: [

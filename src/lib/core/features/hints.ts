@@ -55,39 +55,45 @@ export interface ColumnFacts {
   distinct?: number;
 }
 
-/** Facts of each column of a frame (the editor's fitted sample): range, gaps, distinct values. */
-export function columnFacts(frame: Frame): ColumnFacts[] {
+/**
+ * Facts of each column of a frame (the editor's fitted sample) over its first `maxRows` rows:
+ * range, gaps, distinct values.
+ */
+export function columnFacts(frame: Frame, maxRows = Infinity): ColumnFacts[] {
+  const n = Math.min(frame.rows, maxRows);
   return frame.columns.map((col): ColumnFacts => {
     if (col.kind === 'number') {
       const { values, rows } = numberSource(col);
-      const n = rows ? rows.length : values.length;
+      const x = rows
+        ? Float64Array.from(rows.subarray(0, n), (r) => values[r])
+        : values.subarray(0, n);
       let min = Infinity;
       let max = -Infinity;
       let missing = 0;
-      for (let i = 0; i < n; i++) {
-        const x = rows ? values[rows[i]] : values[i];
-        if (x !== x) missing++;
-        else {
-          if (x < min) min = x;
-          if (x > max) max = x;
-        }
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (v !== v) missing++;
       }
-      return { name: col.name, type: col.type, missing, ...(missing < n ? { min, max } : {}) };
+      return {
+        name: col.name,
+        type: col.type,
+        missing,
+        ...(missing < x.length ? { min, max } : {})
+      };
     }
     const { codes, rows } = codeSource(col);
-    const n = rows ? rows.length : codes.length;
-    const seen = new Uint8Array(col.dictionary.length);
-    let missing = 0;
-    let distinct = 0;
-    for (let i = 0; i < n; i++) {
-      const c = rows ? codes[rows[i]] : codes[i];
-      if (c < 0) missing++;
-      else if (seen[c] === 0) {
-        seen[c] = 1;
-        distinct++;
-      }
+    const c = rows ? Int32Array.from(rows.subarray(0, n), (r) => codes[r]) : codes.subarray(0, n);
+    // Slot 0 counts missing (any negative code), slot k + 1 code k.
+    const counts = new Int32Array(col.dictionary.length + 1);
+    for (let i = 0; i < c.length; i++) {
+      const k = c[i];
+      counts[(k | (k >> 31)) + 1]++;
     }
-    return { name: col.name, type: col.type, missing, distinct };
+    let distinct = 0;
+    for (let k = 1; k < counts.length; k++) if (counts[k] > 0) distinct++;
+    return { name: col.name, type: col.type, missing: counts[0], distinct };
   });
 }
 

@@ -426,11 +426,18 @@ export interface PipelinePreview {
   /** Training rows the states were fitted on. */
   fittedRows: number;
   /**
-   * The columns after the last step run, with facts from the fitted sample (smallest value,
-   * gaps, distinct values): what the editor chooses a new step's starting columns from.
+   * The columns after the last step run, with facts from the fitted sample (range, gaps,
+   * distinct values; over its first FACT_ROWS rows): what the editor chooses a new step's
+   * starting columns from.
    */
   facts: ColumnFacts[];
 }
+
+/**
+ * Rows of the fitted sample (itself a seeded random sample, in row order) the facts for a new
+ * step's defaults are taken from: enough to see a column's range, cheap on every edit.
+ */
+const FACT_ROWS = 5000;
 
 /** Rows pushed through each step so that row filters still leave rows to show. */
 const PREVIEW_INPUT_ROWS = 1000;
@@ -499,7 +506,7 @@ export function previewPipeline(
       break;
     }
   }
-  result.facts = columnFacts(train);
+  result.facts = columnFacts(train, FACT_ROWS);
   return result;
 }
 
