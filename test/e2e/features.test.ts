@@ -46,16 +46,95 @@ describe('Features stage in Chromium', () => {
     await page.getByTestId('add-step').selectOption('filter');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const card = page.getByTestId('step-card').last();
-    await card.getByLabel('expr').fill('`Body Mass (g)` > 4000 and `Bill` < 3');
+    await card.getByLabel('Keep rows where').fill('`Body Mass (g)` > 4000 and `Bill` < 3');
     const error = card.getByTestId('step-error');
     await error.waitFor();
     assert.match(await error.innerText(), /Unknown column "Bill" at 27/);
-    await card.getByLabel('expr').fill('`Body Mass (g)` > 0');
+    await card.getByLabel('Keep rows where').fill('`Body Mass (g)` > 0');
     await error.waitFor({ state: 'detached' });
     await page
       .getByTestId('preview-status')
       .filter({ hasText: /Updated in/ })
       .waitFor();
+    await page.close();
+  });
+
+  it('adds a log transform that starts valid, on the number columns that are never negative', async () => {
+    const page = await openSampleThenFeatures(app.session, app.server);
+    await page
+      .getByTestId('preview-status')
+      .filter({ hasText: /Updated in \d+ ms/ })
+      .waitFor();
+    const before = await page.getByTestId('step-card').count();
+    await page.getByTestId('add-step').selectOption('log1p');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const card = page.getByTestId('step-card').nth(before);
+    await card.getByRole('checkbox', { name: /Body Mass \(g\)/ }).waitFor();
+    // The starter has standardised the measurements (negative values), so the log transform
+    // starts on all of them, signed.
+    for (const name of [
+      'Beak Length (mm)',
+      'Beak Depth (mm)',
+      'Flipper Length (mm)',
+      'Body Mass (g)'
+    ])
+      assert.equal(await card.getByRole('checkbox', { name }).isChecked(), true, name);
+    assert.equal(await card.getByRole('checkbox', { name: /Signed/ }).isChecked(), true);
+    // One-hot columns (0/1) are offered but not chosen.
+    assert.equal(await card.getByRole('checkbox', { name: /Island=Biscoe/ }).isChecked(), false);
+    await page
+      .getByTestId('preview-status')
+      .filter({ hasText: /Updated in \d+ ms/ })
+      .waitFor();
+    assert.equal(await card.getByTestId('step-error').count(), 0);
+    assert.match(await page.getByTestId('share-link').inputValue(), /\/features#p=/);
+    assert.equal(await page.getByTestId('run-pipeline').isEnabled(), true);
+
+    // Straight after the data (no steps before it), it takes the columns with no negatives.
+    while ((await page.getByTestId('step-card').count()) > 0)
+      await page.getByRole('button', { name: 'Remove step 1' }).click();
+    await page
+      .getByTestId('preview-status')
+      .filter({ hasText: /Updated in \d+ ms/ })
+      .waitFor();
+    await page.getByTestId('add-step').selectOption('log1p');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const first = page.getByTestId('step-card').first();
+    await first.getByRole('checkbox', { name: /Body Mass \(g\)/ }).waitFor();
+    assert.equal(await first.getByRole('checkbox', { name: /Body Mass \(g\)/ }).isChecked(), true);
+    assert.equal(await first.getByRole('checkbox', { name: /Signed/ }).isChecked(), false);
+    // A categorical column is not offered to a step that takes numbers.
+    assert.equal(await first.getByRole('checkbox', { name: /Island/ }).count(), 0);
+    assert.equal(await first.getByTestId('step-error').count(), 0);
+    await page.close();
+  });
+
+  it('says in plain words what an incomplete step needs, and why there is no link', async () => {
+    const page = await openSampleThenFeatures(app.session, app.server);
+    const before = await page.getByTestId('step-card').count();
+    await page.getByTestId('add-step').selectOption('drop');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const n = before + 1;
+    const card = page.getByTestId('step-card').nth(before);
+    const error = card.getByTestId('step-error');
+    await error.waitFor();
+    assert.equal(await error.innerText(), `Step ${n} (drop): choose at least one column`);
+    assert.equal(
+      await page.getByTestId('no-link').innerText(),
+      `No link while step ${n} (drop) is incomplete: choose at least one column.`
+    );
+    assert.equal(await page.getByTestId('share-link').count(), 0);
+    assert.equal(await page.getByTestId('run-pipeline').isDisabled(), true);
+    assert.match(
+      await page.getByTestId('run-blocked').innerText(),
+      new RegExp(`Step ${n} \\(drop\\): choose at least one column`)
+    );
+
+    await card.getByRole('checkbox', { name: /Sex=\(missing\)/ }).check();
+    await error.waitFor({ state: 'detached' });
+    await page.getByTestId('share-link').waitFor();
+    assert.equal(await page.getByTestId('no-link').count(), 0);
+    assert.equal(await page.getByTestId('run-pipeline').isEnabled(), true);
     await page.close();
   });
 

@@ -253,6 +253,42 @@ describe('Train and Models stages in Chromium', () => {
     await page.close();
   });
 
+  it('starts from the training defaults and says when early stopping ended a run', async () => {
+    const page = await openApp(app.session, app.server);
+    await page.getByTestId('sample-cars').click();
+    await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Features', exact: true }).click();
+    await page.getByTestId('preview').waitFor({ timeout: 30_000 });
+    await page.getByTestId('run-pipeline').click();
+    await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Train', exact: true }).click();
+    const select = page.getByTestId('featureset-select');
+    const cars = await select
+      .locator('option', { hasText: 'Miles_per_Gallon' })
+      .first()
+      .getAttribute('value');
+    await select.selectOption(cars!);
+    // TRAIN_DEFAULTS.epochs; the patience is left to its default, a tenth of the epochs.
+    assert.equal(await page.getByTestId('epochs').inputValue(), '200');
+    assert.equal(await page.getByLabel('Early-stopping patience').inputValue(), '');
+    await page.getByTestId('backend-select').selectOption('wasm');
+    await page.getByTestId('model-select').selectOption('mlp');
+    await page.getByTestId('train').click();
+    await page.getByTestId('train-result').waitFor({ timeout: 180_000 });
+    const status = await page.getByTestId('train-status').innerText();
+    const stopped =
+      /Stopped early at epoch (\d+): validation loss did not improve for 20 epochs; kept epoch (\d+)\./.exec(
+        status
+      );
+    assert.ok(stopped, status);
+    assert.equal(Number(stopped[1]) - Number(stopped[2]), 20);
+    assert.match(
+      await page.getByTestId('train-result').innerText(),
+      new RegExp(`early-stopped; best epoch ${stopped[2]}`)
+    );
+    await page.close();
+  });
+
   it('the starter pipeline of a regression sample trains as it is, with residual charts', async () => {
     const page = await openApp(app.session, app.server);
     await page.getByTestId('sample-cars').click();

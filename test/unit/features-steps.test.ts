@@ -1,4 +1,8 @@
-/** Behaviour of every feature step: errors, missing/unknown/NaN policies, no mutation, no leakage. */
+/**
+ * Behaviour of each feature step: missing/unknown/NaN policies and exact outputs. What every kind
+ * must do (errors naming step and column, no mutation, plain JSON state, declared schema) is
+ * checked for the whole registry in features-contract.test.ts.
+ */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { LatheError } from '../../src/lib/core/base/errors';
@@ -80,116 +84,6 @@ const base = () =>
     cat('c', ['a', 'b', null, 'a', 'c']),
     cat('t', ['hello world', 'the cat', null, 'hello again', ''], 'text')
   );
-
-/** For every kind: params naming a missing column, and (if typed) a column of a wrong type. */
-const CASES: { kind: AnyKind; params: (col: string) => unknown; wrong?: string }[] = [
-  { kind: selectStep, params: (c) => ({ columns: [c] }) },
-  { kind: dropStep, params: (c) => ({ columns: [c] }) },
-  { kind: renameStep, params: (c) => ({ renames: [{ from: c, to: 'z' }] }) },
-  { kind: castStep, params: (c) => ({ columns: [c], to: 'float' }) },
-  { kind: imputeStep, params: (c) => ({ columns: [c], strategy: 'mean' }), wrong: 'c' },
-  { kind: scaleStep, params: (c) => ({ columns: [c] }), wrong: 'c' },
-  { kind: onehotStep, params: (c) => ({ columns: [c] }), wrong: 'f' },
-  { kind: ordinalStep, params: (c) => ({ columns: [c] }), wrong: 'f' },
-  { kind: frequencyStep, params: (c) => ({ columns: [c] }), wrong: 'd' },
-  { kind: bucketizeStep, params: (c) => ({ columns: [c] }), wrong: 't' },
-  { kind: log1pStep, params: (c) => ({ columns: [c] }), wrong: 'c' },
-  { kind: clipStep, params: (c) => ({ columns: [c], min: 0 }), wrong: 'd' },
-  { kind: winsorizeStep, params: (c) => ({ columns: [c] }), wrong: 'b' },
-  { kind: datepartsStep, params: (c) => ({ columns: [c] }), wrong: 'f' },
-  { kind: textStep, params: (c) => ({ columns: [c] }), wrong: 'i' },
-  { kind: dropconstantStep, params: (c) => ({ columns: [c] }) },
-  { kind: balanceStep, params: (c) => ({ target: c }), wrong: 'f' }
-];
-
-describe('column errors name the step, its type and the column', () => {
-  for (const { kind, params, wrong } of CASES) {
-    it(`${kind.type}: missing column`, () => {
-      const p = v.parse(kind.params, params('nope'));
-      for (const e of [
-        caught(() => kind.outputSchema(schema(base()), p, ctx)),
-        caught(() => kind.fit(base(), p, ctx))
-      ]) {
-        expect(e.code).toBe('STEP_INVALID');
-        expect(e.message).toMatch(
-          new RegExp(`^Step 3 \\(${kind.type}\\): column "nope" does not exist`)
-        );
-        expect(e.details?.column).toBe('nope');
-      }
-    });
-    if (wrong)
-      it(`${kind.type}: wrong column type`, () => {
-        const p = v.parse(kind.params, params(wrong));
-        for (const e of [
-          caught(() => kind.outputSchema(schema(base()), p, ctx)),
-          caught(() => kind.fit(base(), p, ctx))
-        ]) {
-          expect(e.code).toBe('STEP_INVALID');
-          expect(e.message).toMatch(
-            new RegExp(`^Step 3 \\(${kind.type}\\): column "${wrong}" is \\w+; ${kind.type} needs`)
-          );
-        }
-      });
-  }
-  it('params are strict objects: unknown keys are rejected', () => {
-    for (const { kind, params } of CASES) {
-      const r = v.safeParse(kind.params, { ...(params('f') as object), bogus: 1 });
-      expect(r.success, kind.type).toBe(false);
-    }
-  });
-});
-
-describe('steps never mutate their input and only learn from train', () => {
-  const valid: [AnyKind, unknown][] = [
-    [selectStep, { columns: ['c', 'f'] }],
-    [dropStep, { columns: ['f'] }],
-    [renameStep, { renames: [{ from: 'f', to: 'g' }] }],
-    [castStep, { columns: ['c', 'i'], to: 'text' }],
-    [imputeStep, { columns: ['f', 'c'], strategy: 'most_frequent', indicator: true }],
-    [scaleStep, { columns: ['f', 'i'], method: 'robust' }],
-    [onehotStep, { columns: ['c', 'i'] }],
-    [ordinalStep, { columns: ['c'] }],
-    [frequencyStep, { columns: ['c'] }],
-    [bucketizeStep, { columns: ['f'], bins: 2 }],
-    [log1pStep, { columns: ['f'] }],
-    [clipStep, { columns: ['f'], max: 2 }],
-    [winsorizeStep, { columns: ['f'] }],
-    [datepartsStep, { columns: ['d'] }],
-    [textStep, { columns: ['t'] }],
-    [dropconstantStep, {}],
-    [balanceStep, { target: 'c' }]
-  ];
-  const snapshot = (f: Frame) =>
-    JSON.stringify(f, (_k, x) =>
-      ArrayBuffer.isView(x) ? Array.from(x as Float64Array, String) : x
-    );
-  for (const [kind, params] of valid)
-    it(kind.type, () => {
-      const train = base();
-      const test = frame(
-        num('f', [1e6, -1e6]),
-        num('i', [100, -7], 'integer'),
-        num('b', [1, 1], 'boolean'),
-        num('d', [5e12, null], 'datetime'),
-        cat('c', ['zzz', 'zzz']),
-        cat('t', ['unseen words here', 'hello'], 'text')
-      );
-      const before = [snapshot(train), snapshot(test)];
-      const p = v.parse(kind.params, params);
-      const state = kind.fit(train, p, ctx);
-      const out = kind.apply(test, p, state, ctx);
-      kind.apply(train, p, state, ctx);
-      expect([snapshot(train), snapshot(test)]).toEqual(before);
-      // Fitting on train plus different test rows changes nothing: state depends on train only.
-      expect(kind.fit(base(), p, ctx)).toEqual(state);
-      // Every column has `rows` values, and the schema predicted before running matches
-      // (steps whose columns depend on the data report only what they can know).
-      for (const c of out.columns)
-        expect(c.kind === 'number' ? c.values.length : c.codes.length).toBe(out.rows);
-      if (!['onehot', 'text', 'dropconstant'].includes(kind.type))
-        expect(schema(out)).toEqual(kind.outputSchema(schema(train), p, ctx));
-    });
-});
 
 describe('select / drop / rename', () => {
   it('select keeps the listed order; drop removes', () => {

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { weightCount, type NetworkDef } from '../../src/lib/core/models/kind';
+import { createRng } from '../../src/lib/core/base/random';
+import type { TrainingData } from '../../src/lib/core/models/data';
+import { headFor, weightCount, type NetworkDef } from '../../src/lib/core/models/kind';
 import { buildModel, initialWeights, readWeights } from '../../src/lib/core/models/network';
 import {
   MODEL_KINDS,
@@ -16,7 +18,13 @@ import {
   modelKind,
   resolveModel
 } from '../../src/lib/core/models/registry';
-import { resolveTrainingConfig, TRAIN_DEFAULTS } from '../../src/lib/core/models/settings';
+import {
+  defaultPatience,
+  resolveTrainingConfig,
+  TRAIN_DEFAULTS
+} from '../../src/lib/core/models/settings';
+import { trainModel } from '../../src/lib/core/models/train';
+import { TASKS, type Task } from '../../src/lib/core/spec/types';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -56,6 +64,90 @@ describe('model registry', () => {
       expect(readFileSync(join(dir, file), 'utf8'), file).not.toMatch(/@tensorflow/);
     }
   });
+});
+
+/** 40 training and 10 validation rows of 4 features in [-1, 1] with a target from them. */
+function tinyData(task: Task): TrainingData {
+  const rng = createRng(11);
+  const classes =
+    task === 'multiclass' ? ['a', 'b', 'c'] : task === 'binary' ? ['no', 'yes'] : null;
+  const split = (n: number) => {
+    const x = Float32Array.from({ length: n * 4 }, () => 2 * rng() - 1);
+    const score = (i: number) => x[i * 4] + 0.5 * x[i * 4 + 1];
+    const y =
+      task === 'regression'
+        ? Float64Array.from({ length: n }, (_, i) => 3 * score(i) + 1)
+        : Int32Array.from({ length: n }, (_, i) =>
+            task === 'binary' ? Number(score(i) > 0) : score(i) < -0.4 ? 0 : score(i) < 0.4 ? 1 : 2
+          );
+    return { rows: n, x, y };
+  };
+  return {
+    task,
+    target: 'y',
+    features: ['a', 'b', 'c', 'd'],
+    inputDim: 4,
+    outputDim: task === 'multiclass' ? 3 : 1,
+    classes,
+    train: split(40),
+    validation: split(10),
+    test: split(0)
+  };
+}
+
+// The contract, for every kind in the registry: adding a kind file and its registry line is
+// enough to have it checked here.
+const modelKinds = Object.entries(MODEL_KINDS);
+
+it('the model registry has kinds, and the contract below checks each of them', () => {
+  expect(modelKinds.length).toBeGreaterThan(0);
+  expect(modelKinds.map(([type]) => type).sort()).toEqual([...MODEL_TYPES]);
+});
+
+describe.each(modelKinds)('model kind "%s"', (type, kind) => {
+  it('has a label, tasks, examples, and hints for real params only', () => {
+    expect(kind.type).toBe(type);
+    expect(kind.label.length).toBeGreaterThan(0);
+    expect(kind.tasks.length).toBeGreaterThan(0);
+    expect(kind.examples.length).toBeGreaterThan(0);
+    // A strictObject keeps its keys in `entries` (a piped one, like mlp's, too).
+    const keys = Object.keys((kind.params as unknown as { entries?: object }).entries ?? {});
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of Object.keys(kind.fields)) expect(keys).toContain(key);
+  });
+
+  it('refuses the tasks it does not do, and unknown params', () => {
+    for (const task of TASKS.filter((t) => !kind.tasks.includes(t)))
+      expect(() => resolveModel({ type }, task)).toThrow(/cannot do a/);
+    expect(() => resolveModel({ type, bogus: 1 }, kind.tasks[0])).toThrow(/model\.bogus/);
+  });
+
+  it.each(kind.examples.map((e) => [JSON.stringify(e), e] as const))(
+    'example %s builds the network of each task and trains on it',
+    async (_, example) => {
+      for (const task of kind.tasks) {
+        const { params } = resolveModel({ type, ...example }, task);
+        const outputs = task === 'multiclass' ? 3 : 1;
+        const def = kind.network(4, outputs, task, params);
+        expect(def).toMatchObject({ kind: type, task, inputDim: 4, outputDim: outputs });
+        expect(def.layers.at(-1)).toMatchObject({ units: outputs, activation: 'linear' });
+        expect({ head: def.head, loss: def.loss }).toEqual(headFor(task));
+        const weights = initialWeights(def, 3);
+        expect(weights.reduce((n, w) => n + w.values.length, 0)).toBe(weightCount(def));
+
+        const config = resolveTrainingConfig({
+          task,
+          seed: 1,
+          model: { type, ...example },
+          train: { epochs: 2, batchSize: 16, backend: 'cpu' }
+        });
+        const result = await trainModel(tinyData(task), config);
+        if (result.status === 'failed') throw new Error(result.reason);
+        expect(result.history).toHaveLength(2);
+        expect(result.weights.every((w) => w.values.every(Number.isFinite))).toBe(true);
+      }
+    }
+  );
 });
 
 describe('networks', () => {
@@ -156,14 +248,14 @@ describe('training settings', () => {
       learningRate: 0.001,
       batchSize: TRAIN_DEFAULTS.batchSize,
       epochs: TRAIN_DEFAULTS.epochs,
-      earlyStopping: { patience: 10, minDelta: 0 },
+      earlyStopping: { patience: 20, minDelta: 0 },
       classWeight: 'none',
       backend: 'auto'
     });
     expect(mlp.resolved.params).toEqual({
       hiddenLayers: [64, 64],
       activation: 'relu',
-      dropout: 0,
+      dropout: 0.1,
       l2: 0
     });
     const plain = resolveTrainingConfig({ task: 'regression', seed: 5 });
@@ -206,6 +298,16 @@ describe('training settings', () => {
         train: { earlyStopping: { patience: 2 } }
       }).train.earlyStopping
     ).toEqual({ patience: 2, minDelta: 0 });
+  });
+
+  it('sets the default patience to a tenth of the planned epochs, at least 10', () => {
+    expect([10, 100, 200, 1000].map(defaultPatience)).toEqual([10, 10, 20, 100]);
+    const patience = (epochs?: number) =>
+      resolveTrainingConfig({ task: 'regression', seed: 1, train: { epochs } }).train.earlyStopping
+        ?.patience;
+    expect(patience()).toBe(20);
+    expect(patience(50)).toBe(10);
+    expect(patience(500)).toBe(50);
   });
 
   it('refuses a model that cannot do the task', () => {

@@ -11,6 +11,7 @@ import { createRng } from '../../src/lib/core/base/random';
 import { useBackend, type BackendName } from '../../src/lib/core/models/backend';
 import type { TrainingData } from '../../src/lib/core/models/data';
 import type { WeightTensor } from '../../src/lib/core/models/kind';
+import { earlyStopMessage } from '../../src/lib/core/models/early-stop';
 import { predict } from '../../src/lib/core/models/predict';
 import { resolveTrainingConfig } from '../../src/lib/core/models/settings';
 import {
@@ -233,13 +234,33 @@ describe('early stopping', () => {
       rng() < 0.5 ? 1 : 0
     );
     const logs: EpochLog[] = [];
+    const events: string[] = [];
     const model = await train(
       data,
       { type: 'mlp', hiddenLayers: [64, 64] },
       { learningRate: 0.01, epochs: 200, batchSize: 16, earlyStopping: { patience: 4 } },
-      { onEpoch: (log) => logs.push(log) }
+      {
+        onEpoch: (log) => {
+          logs.push(log);
+          events.push(`epoch ${log.epoch}`);
+        },
+        onEarlyStop: (stop) => events.push(earlyStopMessage(stop))
+      }
     );
     expect(model.status).toBe('early-stopped');
+    // Told once, after the last epoch, with the epoch kept.
+    const last = model.history.length;
+    expect(model.earlyStop).toEqual({
+      epoch: last,
+      patience: 4,
+      bestEpoch: model.bestEpoch,
+      monitor: 'val_loss'
+    });
+    expect(events.slice(-2)).toEqual([
+      `epoch ${last}`,
+      `Stopped early at epoch ${last}: validation loss did not improve for 4 epochs; kept epoch ${model.bestEpoch}.`
+    ]);
+    expect(events.filter((e) => e.startsWith('Stopped'))).toHaveLength(1);
     expect(model.monitor).toBe('val_loss');
     expect(model.restored).toBe(true);
     expect(logs).toEqual(model.history);
@@ -262,6 +283,7 @@ describe('early stopping', () => {
     const data = dataset('binary', { train: 80, validation: 0 }, 2, 14, (x) => (x[0] > 0 ? 1 : 0));
     const model = await train(data, { type: 'logistic' }, { epochs: 5 });
     expect(model.monitor).toBe('loss');
+    expect([model.status, model.earlyStop]).toEqual(['completed', null]);
     expect(model.history.every((h) => h.valLoss === null && h.valMetric === null)).toBe(true);
   });
 });

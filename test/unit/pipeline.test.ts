@@ -144,19 +144,37 @@ describe('fitPipeline', () => {
     expect(refit.splits.train).toEqual(fit.splits.train);
     expect(refit.splits.validation).not.toEqual(fit.splits.validation);
 
-    // The same with the real step kinds of the registry, where they exist.
-    const real = ['impute', 'scale', 'onehot'].filter((t) => t in STEP_KINDS);
-    const candidates: StepSpec[] = [
+    // The same with real step kinds of the registry (each must be there: a missing one is a
+    // failure, never a silently shorter list).
+    const realSteps: StepSpec[] = [
       { type: 'impute', columns: ['y'], strategy: 'median', indicator: true },
       { type: 'scale', columns: ['x', 'y'], method: 'robust' },
       { type: 'onehot', columns: ['g'] }
     ];
-    const realSteps = candidates.filter((s) => real.includes(s.type));
+    for (const s of realSteps) expect(Object.keys(STEP_KINDS)).toContain(s.type);
     const realSpec = baseSpec({ steps: realSteps });
     const a = await fitPipeline(frameToTable(original), realSpec);
     const b = await fitPipeline(frameToTable(mutated), realSpec);
     expect(b.states).toEqual(a.states);
     expect(b.splits.train).toEqual(a.splits.train);
+  });
+
+  it('runs a step that drops columns it finds useless once fitted (dropconstant)', async () => {
+    const frame = dataFrame();
+    const constant: NumericColumn = {
+      kind: 'number',
+      name: 'k',
+      type: 'float',
+      values: new Float64Array(N).fill(3)
+    };
+    frame.columns.splice(1, 0, constant);
+    const spec = baseSpec({ steps: [{ type: 'dropconstant', exclude: ['label'] }] });
+    const fit = await fitPipeline(frameToTable(frame), spec);
+    expect(fit.states).toEqual([
+      { dropped: [{ column: 'k', reason: 'constant', missingFraction: 0 }] }
+    ]);
+    for (const split of ['train', 'validation', 'test'] as const)
+      expect(fit.splits[split].columns.map((c) => c.name)).toEqual(['x', 'y', 'g', 't', 'label']);
   });
 
   it('applies row steps to the splits they name', async () => {
@@ -244,6 +262,9 @@ describe('fitPipeline', () => {
     const slow: StepKind = {
       type: 'slow',
       label: 'Slow',
+      fields: {},
+      examples: [],
+      defaults: () => null,
       params: v.strictObject({}),
       outputSchema: (input) => input,
       fit: () => {
@@ -271,6 +292,9 @@ describe('fitPipeline', () => {
     const boom: StepKind = {
       type: 'boom',
       label: 'Boom',
+      fields: {},
+      examples: [],
+      defaults: () => null,
       params: v.strictObject({}),
       outputSchema: (input) => input,
       fit: () => {
@@ -381,6 +405,20 @@ describe('previewPipeline', () => {
     expect(preview.steps[0].state).toEqual({ x: expect.any(Number) });
     const upTo = previewPipeline(dataFrame(), spec, { kinds, upToStep: 0 });
     expect(upTo.steps).toHaveLength(1);
+  });
+
+  it('gives facts of the last stage for a new step: range and gaps of the fitted sample', () => {
+    const spec = baseSpec({ steps: [{ type: 'keepAbove', column: 'y', above: 0 }] });
+    const preview = previewPipeline(dataFrame(), spec, { kinds, sampleRows: 100 });
+    expect(preview.facts.map(({ name, type }) => ({ name, type }))).toEqual(
+      preview.steps[0].schema
+    );
+    const y = preview.facts.find((c) => c.name === 'y');
+    // keepAbove dropped the rows without y and those with y ≤ 0; y was drawn from [-5, 5).
+    expect(y).toMatchObject({ missing: 0 });
+    expect(y!.min).toBeGreaterThan(0);
+    expect(y!.max).toBeLessThan(5);
+    expect(preview.facts.find((c) => c.name === 'g')).toMatchObject({ distinct: 4 });
   });
 
   it('returns the stages before the first problem, and the problem', () => {

@@ -4,6 +4,7 @@
  * the seeded training loop, evaluation, then the model record — or the version an identical run
  * saved before.
  */
+import type { EarlyStop } from '../core/models/early-stop';
 import { tableFromIPC } from 'apache-arrow';
 import * as v from 'valibot';
 import { LatheError } from '../core/base/errors';
@@ -29,6 +30,8 @@ import type { TrainRequest } from './requests';
 export type TrainEvent =
   | { type: 'status'; message: string }
   | { type: 'epoch'; log: EpochLog }
+  /** Early stopping ended the run: when, why, and which epoch's weights are kept. */
+  | { type: 'stopped'; stop: EarlyStop }
   | { type: 'backend'; choice: BackendChoice };
 
 export interface TrainOutcome {
@@ -220,6 +223,7 @@ export async function trainAndRegister(
         )
       );
     },
+    onEarlyStop: (stop) => onEvent?.({ type: 'stopped', stop }),
     onProgress: (p) =>
       onProgress?.(trainingProgress(p.epoch, p.epochs, p.fraction, p.samplesPerSecond, loss))
   });

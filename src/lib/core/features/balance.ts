@@ -80,6 +80,19 @@ export const balanceStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Balance classes (training rows)',
   params,
+  fields: {
+    target: { label: 'Class column', widget: 'column', accepts: ALLOWED },
+    method: {
+      label: 'Method',
+      help: 'oversample: repeat rows of smaller classes; undersample: leave out rows of larger ones.'
+    }
+  },
+  examples: [{ target: 'sold' }, { target: 'sold', method: 'undersample' }],
+  /** The pipeline's target, when it holds classes. */
+  defaults(input) {
+    const target = input.columns.find((c) => c.name === input.target);
+    return target && ALLOWED.includes(target.type) ? { target: target.name } : null;
+  },
   rows: 'train',
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     schemaIndex(input, p.target, ctx, TYPE, ALLOWED, HINT);

@@ -93,6 +93,19 @@ export const bucketizeStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Bucketize',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    bins: { label: 'Bins' },
+    strategy: {
+      label: 'Edges',
+      help: 'quantile: bins of equal counts; uniform: bins of equal width.'
+    }
+  },
+  examples: [
+    { columns: ['price'], bins: 3 },
+    { columns: ['price', 'listed'], bins: 4, strategy: 'uniform' }
+  ],
+  defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const out = input.slice();
     for (const name of p.columns)

@@ -194,6 +194,20 @@ export const castStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Change column type',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns' },
+    to: { label: 'New type' },
+    onInvalid: {
+      label: 'Values that do not convert',
+      help: 'missing: they become missing values and are counted; error: the step fails.'
+    }
+  },
+  examples: [
+    { columns: ['rooms'], to: 'float' },
+    { columns: ['rooms', 'garden'], to: 'categorical' },
+    { columns: ['city'], to: 'text', onInvalid: 'error' }
+  ],
+  defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const out = input.slice();
     for (const name of p.columns) {

@@ -54,6 +54,16 @@ export const clipStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Clip to bounds',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    min: { label: 'Lower bound', help: 'Blank: none.' },
+    max: { label: 'Upper bound', help: 'Blank: none.' }
+  },
+  examples: [
+    { columns: ['price'], min: 5, max: 25 },
+    { columns: ['rooms'], max: 4 }
+  ],
+  defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     checkBounds(p, ctx);
     const out = input.slice();

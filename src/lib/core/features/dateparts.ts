@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   checkUniqueNames,
@@ -86,6 +87,19 @@ export const datepartsStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Date parts',
   params,
+  fields: {
+    columns: { label: 'Date columns', widget: 'columns', accepts: ALLOWED },
+    parts: { label: 'Parts' },
+    keep: { label: 'Keep the date column' }
+  },
+  examples: [
+    { columns: ['listed'] },
+    { columns: ['listed'], parts: ['year', 'month'], keep: true }
+  ],
+  defaults(input) {
+    const columns = columnsOfType(input, ALLOWED);
+    return columns.length ? { columns } : null;
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const replacements = new Map<string, ColumnSchema[]>();
     for (const name of p.columns) {

@@ -39,6 +39,19 @@ export const deriveStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Derive a column',
   params,
+  fields: {
+    name: { label: 'New column', help: 'A column of that name is replaced where it stands.' },
+    expr: {
+      label: 'Formula',
+      help: "Computed per row, e.g. price / rooms or if(rooms >= 4, 'large', 'small').",
+      widget: 'expression'
+    }
+  },
+  examples: [
+    { name: 'price_per_room', expr: 'price / rooms' },
+    { name: 'size', expr: "if(rooms >= 4, 'large', 'small')" }
+  ],
+  defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const compiled = compile(input, p, ctx);
     return place(input, { name: p.name, type: compiled.columnType });

@@ -17,6 +17,9 @@ export const dropStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Drop columns',
   params,
+  fields: { columns: { label: 'Columns to drop', widget: 'columns' } },
+  examples: [{ columns: ['notes'] }, { columns: ['region', 'listed'] }],
+  defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     for (const name of p.columns) schemaIndex(input, name, ctx, TYPE);
     const gone = new Set(p.columns);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import type { StepDefaults } from './hints';
 import type { StepContext, StepKind } from './step';
 import { frameColumn, numberIn, optionalColumnList, schemaIndex } from './stepkit';
 
@@ -72,6 +73,15 @@ export const dropconstantStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Drop constant and mostly-missing columns',
   params,
+  fields: {
+    columns: { label: 'Columns to check', help: 'Empty: every column.', widget: 'columns' },
+    exclude: { label: 'Never drop', widget: 'columns' },
+    maxMissing: { label: 'Drop when missing in more than this share of rows' },
+    constant: { label: 'Drop constant columns' }
+  },
+  examples: [{}, { exclude: ['sold'], maxMissing: 0.5 }, { columns: ['price', 'region'] }],
+  defaults: (input): StepDefaults => (input.target ? { exclude: [input.target] } : {}),
+  schemaAfterFit: 'drops',
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     for (const name of [...p.columns, ...p.exclude]) schemaIndex(input, name, ctx, TYPE);
     return input.slice();

@@ -91,6 +91,15 @@ export const filterStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Filter rows',
   params,
+  fields: {
+    expr: {
+      label: 'Keep rows where',
+      help: "A condition, e.g. price > 10 and city != 'Paris'; rows where it is false or missing are dropped.",
+      widget: 'expression'
+    }
+  },
+  examples: [{ expr: 'price > 10' }, { expr: "rooms >= 2 and city != 'Paris'" }],
+  defaults: () => null,
   rows: 'all',
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     compileForStep(() => compileCondition(p.expr, input), ctx, TYPE);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -98,6 +99,15 @@ export const frequencyStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Frequency encode',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    normalize: { label: 'As a share of the rows', help: 'Off: counts of rows.' }
+  },
+  examples: [{ columns: ['city'] }, { columns: ['city', 'rooms'], normalize: false }],
+  defaults(input) {
+    const columns = columnsOfType(input, ['categorical']);
+    return columns.length ? { columns } : null;
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const out = input.slice();
     for (const name of p.columns)

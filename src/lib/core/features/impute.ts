@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import type { ColumnSchema, ColumnType } from '../data/types';
+import { COLUMN_TYPES, type ColumnSchema, type ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   NUMERIC_TYPES,
@@ -192,6 +193,38 @@ export const imputeStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Impute missing values',
   params,
+  fields: {
+    columns: {
+      label: 'Columns',
+      widget: 'columns',
+      accepts: (p) =>
+        (p.strategy ?? 'mean') === 'mean' || p.strategy === 'median' ? NUMERIC_TYPES : COLUMN_TYPES
+    },
+    strategy: {
+      label: 'Fill with',
+      help: 'The training mean or median (numbers), the most frequent value, or a constant.'
+    },
+    fillValue: { label: 'Constant', relevant: (p) => p.strategy === 'constant' },
+    indicator: {
+      label: 'Add a missing-value indicator',
+      help: 'Adds <column>_missing, 1 where the value was missing.'
+    }
+  },
+  examples: [
+    { columns: ['price', 'rooms'], strategy: 'median' },
+    { columns: ['city', 'garden'], strategy: 'most_frequent', indicator: true },
+    { columns: ['city'], strategy: 'constant', fillValue: 'unknown' }
+  ],
+  /** The columns with gaps: median for numbers only, else the most frequent value. */
+  defaults(input) {
+    const gaps = new Set(input.columns.filter((c) => (c.missing ?? 0) > 0).map((c) => c.name));
+    const numeric = columnsOfType(input, ['integer', 'float']).filter((n) => gaps.has(n));
+    const all = columnsOfType(input, COLUMN_TYPES).filter((n) => gaps.has(n));
+    if (all.length === 0) return null;
+    return numeric.length === all.length
+      ? { columns: numeric, strategy: 'median' }
+      : { columns: all, strategy: 'most_frequent' };
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const replacements = new Map<string, ColumnSchema[]>();
     for (const name of p.columns) {

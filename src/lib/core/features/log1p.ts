@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { columnsOfType, type StepDefaults } from './hints';
 import type { StepContext, StepKind } from './step';
 import { columnList, numericColumn, replaceColumns, schemaIndex } from './stepkit';
 
@@ -34,6 +35,27 @@ export const log1pStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Log transform (log1p)',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    signed: {
+      label: 'Signed',
+      help: 'sign(x) · ln(1 + |x|), defined for negative values too.'
+    }
+  },
+  examples: [{ columns: ['price'] }, { columns: ['change', 'rooms'], signed: true }],
+  /**
+   * The number columns known to be non-negative; failing that, all of them, signed. Columns known
+   * to hold only 0 and 1 (indicators, one-hot columns) are left out.
+   */
+  defaults(input): StepDefaults | null {
+    const facts = new Map(input.columns.map((c) => [c.name, c]));
+    const indicator = (n: string) =>
+      (facts.get(n)?.min ?? -1) >= 0 && (facts.get(n)?.max ?? 2) <= 1;
+    const numbers = columnsOfType(input, ['integer', 'float']).filter((n) => !indicator(n));
+    const nonNegative = numbers.filter((n) => (facts.get(n)?.min ?? -1) >= 0);
+    if (nonNegative.length) return { columns: nonNegative };
+    return numbers.length ? { columns: numbers, signed: true } : null;
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const out = input.slice();
     for (const name of p.columns)

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn, NumericColumn } from './frame';
 import { codeSource } from './rows';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   MAX_LIST,
@@ -263,6 +264,40 @@ export const onehotStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'One-hot encode',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    maxCategories: {
+      label: 'At most this many categories',
+      help: 'The most frequent ones; the rest share an (other) column. Blank: all.'
+    },
+    minCount: {
+      label: 'Rarer than this goes to (other)',
+      relevant: (p) => p.maxCategories != null || p.unknown === 'other'
+    },
+    unknown: { label: 'Values not seen in training', help: 'zeros, or the (other) column.' },
+    missing: { label: 'Missing values', help: 'a (missing) column, or zeros.' },
+    categories: {
+      label: 'Fixed categories',
+      help: 'Optional: [{ "column": …, "values": [...] }] fixes a column’s categories and their order.'
+    },
+    maxColumns: { label: 'Refuse more than this many columns' }
+  },
+  examples: [
+    { columns: ['city'] },
+    { columns: ['city', 'rooms'], maxCategories: 3, unknown: 'other' },
+    {
+      columns: ['city'],
+      categories: [{ column: 'city', values: ['Paris', 'Lyon'] }],
+      missing: 'zeros'
+    }
+  ],
+  /** Categorical columns of at most 50 values (more is an ID or a name). */
+  defaults(input) {
+    const many = new Set(input.columns.filter((c) => (c.distinct ?? 0) > 50).map((c) => c.name));
+    const columns = columnsOfType(input, ['categorical']).filter((n) => !many.has(n));
+    return columns.length ? { columns } : null;
+  },
+  schemaAfterFit: 'adds',
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     checkCategoriesListed(p.categories, p.columns, ctx, TYPE);
     const replacements = new Map<string, ColumnSchema[]>();

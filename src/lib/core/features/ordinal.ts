@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   MAX_LIST,
@@ -144,6 +145,27 @@ export const ordinalStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Ordinal encode',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    unknownValue: { label: 'Code for values not seen in training', help: 'Blank: missing.' },
+    missingValue: { label: 'Code for missing values', help: 'Blank: missing.' },
+    categories: {
+      label: 'Fixed order',
+      help: 'Optional: [{ "column": …, "values": [...] }] codes the values 0, 1, 2, … in this order.'
+    }
+  },
+  examples: [
+    { columns: ['city'] },
+    {
+      columns: ['city'],
+      categories: [{ column: 'city', values: ['Nice', 'Lyon', 'Paris'] }],
+      unknownValue: null
+    }
+  ],
+  defaults(input) {
+    const columns = columnsOfType(input, ['categorical']);
+    return columns.length ? { columns } : null;
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     checkCategoriesListed(p.categories, p.columns, ctx, TYPE);
     const out = input.slice();

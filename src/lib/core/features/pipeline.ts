@@ -13,6 +13,7 @@ import {
 } from './validate';
 import { headRows, schemaOfFrame, tableToFrame, takeRows } from './convert';
 import type { Frame, FrameColumn } from './frame';
+import { columnFacts, type ColumnFacts } from './hints';
 import { resolveStep, STEP_KINDS, type ResolvedStep } from './registry';
 import { columnLength, settleFrame, takeRowsLazy } from './rows';
 import { createRng, deriveSeed } from '../base/random';
@@ -224,9 +225,17 @@ function applyStep(
     throw asStepError(error, index, type, 'STEP_FAILED');
   }
   const produced = new Map(out.columns.map((c) => [c.name, c.type]));
+  // A step that may drop columns once fitted keeps a subset of what it declared; the others
+  // keep every declared column (and may add ones known only once fitted).
+  const mayDrop = resolved.kind.schemaAfterFit === 'drops';
+  const promised = new Map(declared.map((c) => [c.name, c.type]));
   let problem: string | null = null;
   if (produced.size !== out.columns.length) problem = 'two columns with the same name';
-  else if (declared.some((c) => produced.get(c.name) !== c.type)) {
+  else if (
+    mayDrop
+      ? out.columns.some((c) => promised.get(c.name) !== c.type)
+      : declared.some((c) => produced.get(c.name) !== c.type)
+  ) {
     problem = 'columns other than it declared';
   } else if (frame.columns.some((c) => c.name === spec.target) && !produced.has(spec.target)) {
     problem = 'no target column';
@@ -405,7 +414,19 @@ export interface PipelinePreview {
   error?: { stepIndex: number | null; error: LatheErrorData };
   /** Training rows the states were fitted on. */
   fittedRows: number;
+  /**
+   * The columns after the last step run, with facts from the fitted sample (range, gaps,
+   * distinct values; over its first FACT_ROWS rows): what the editor chooses a new step's
+   * starting columns from.
+   */
+  facts: ColumnFacts[];
 }
+
+/**
+ * Rows of the fitted sample (itself a seeded random sample, in row order) the facts for a new
+ * step's defaults are taken from: enough to see a column's range, cheap on every edit.
+ */
+const FACT_ROWS = 5000;
 
 /** Rows pushed through each step so that row filters still leave rows to show. */
 const PREVIEW_INPUT_ROWS = 1000;
@@ -438,7 +459,8 @@ export function previewPipeline(
       input: { schema: inputSchema, rows: head },
       steps: stages,
       error: { stepIndex: null, error: toErrorData(error) },
-      fittedRows: 0
+      fittedRows: 0,
+      facts: []
     };
   }
   const kept = new Int32Array(
@@ -453,7 +475,8 @@ export function previewPipeline(
   const result: PipelinePreview = {
     input: { schema: inputSchema, rows: headRows(preview, shown) },
     steps: stages,
-    fittedRows: train.rows
+    fittedRows: train.rows,
+    facts: []
   };
   const last = Math.min(spec.steps.length - 1, options.upToStep ?? Infinity);
   const kinds = options.kinds ?? STEP_KINDS;
@@ -472,6 +495,7 @@ export function previewPipeline(
       break;
     }
   }
+  result.facts = columnFacts(train, FACT_ROWS);
   return result;
 }
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { LatheErrorData } from '../base/errors';
 import { issuesError, specError } from '../spec/issues';
 import { balanceStep } from './balance';
 import { bucketizeStep } from './bucketize';
@@ -10,6 +11,7 @@ import { dropStep } from './drop';
 import { dropconstantStep } from './dropconstant';
 import { filterStep } from './filter';
 import { frequencyStep } from './frequency';
+import { missingMessage } from './hints';
 import { imputeStep } from './impute';
 import { log1pStep } from './log1p';
 import { onehotStep } from './onehot';
@@ -88,4 +90,48 @@ export function resolveStep(
   const result = v.safeParse(kind.params, params);
   if (!result.success) throw issuesError(result.issues, ['steps', index]);
   return { kind, params: result.output };
+}
+
+export interface StepProblem {
+  /** The step the problem is in; null for the spec itself. */
+  stepIndex: number | null;
+  /** The message names the step ("Step 3 (log1p): …") when there is one. */
+  error: LatheErrorData;
+  /** What is wrong, without the step's name: "choose at least one column". */
+  what: string;
+}
+
+const STEP_PATH = /^steps\[(\d+)\](?:\.([A-Za-z_$][\w$]*))?/;
+
+/**
+ * Where a spec error is and what it says in the editor's words: a parse error about a step's
+ * params ("Invalid pipeline spec at steps[2].columns: missing required field") becomes
+ * "Step 3 (log1p): choose at least one column", using the kind's field hints. Other errors keep
+ * their message; the code and details are kept.
+ */
+export function stepProblem(
+  error: LatheErrorData,
+  steps: readonly { type: string }[]
+): StepProblem {
+  const path = typeof error.details?.path === 'string' ? error.details.path : '';
+  const match = STEP_PATH.exec(path);
+  if (!match) return { stepIndex: null, error, what: error.message };
+  const index = Number(match[1]);
+  const key = match[2];
+  const type = steps[index]?.type;
+  const kind = typeof type === 'string' ? stepKind(type) : undefined;
+  if (error.code !== 'SPEC_INVALID' || !kind || !key || key === 'type') {
+    return { stepIndex: index, error, what: error.message };
+  }
+  const issues = error.details?.issues;
+  const first = Array.isArray(issues)
+    ? (issues[0] as { message?: unknown } | undefined)
+    : undefined;
+  const said = typeof first?.message === 'string' ? first.message : error.message;
+  const words = said === 'missing required field' ? missingMessage(key, kind.fields[key]) : said;
+  return {
+    stepIndex: index,
+    error: { ...error, message: `Step ${index + 1} (${kind.type}): ${words}` },
+    what: words
+  };
 }

@@ -32,6 +32,22 @@ export const renameStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Rename columns',
   params,
+  fields: {
+    renames: {
+      label: 'Renames',
+      help: 'A list of { "from": old name, "to": new name }, applied together (two names can swap).'
+    }
+  },
+  examples: [
+    { renames: [{ from: 'price', to: 'price_eur' }] },
+    {
+      renames: [
+        { from: 'rooms', to: 'change' },
+        { from: 'change', to: 'rooms' }
+      ]
+    }
+  ],
+  defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     for (const r of p.renames) schemaIndex(input, r.from, ctx, TYPE);
     const m = mapping(p);

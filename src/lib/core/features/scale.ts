@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ColumnSchema } from '../data/types';
 import type { Frame, FrameColumn, NumericColumn } from './frame';
 import { numberSource } from './rows';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   NUMERIC_TYPES,
@@ -226,6 +227,27 @@ export const scaleStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Scale numbers',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: NUMERIC_TYPES },
+    method: {
+      label: 'Method',
+      help: 'standard: (x − mean) / std; minmax: onto a range; robust: (x − median) / spread between percentiles.'
+    },
+    withCentering: { label: 'Subtract the center', relevant: (p) => p.method !== 'minmax' },
+    withScaling: { label: 'Divide by the spread', relevant: (p) => p.method !== 'minmax' },
+    featureRange: { label: 'Range', relevant: (p) => p.method === 'minmax' },
+    clip: { label: 'Clip to the range', relevant: (p) => p.method === 'minmax' },
+    quantileRange: { label: 'Percentiles', relevant: (p) => p.method === 'robust' }
+  },
+  examples: [
+    { columns: ['price', 'rooms'] },
+    { columns: ['price'], method: 'minmax', featureRange: [-1, 1] },
+    { columns: ['rooms', 'change'], method: 'robust' }
+  ],
+  defaults(input) {
+    const columns = columnsOfType(input, ['integer', 'float']);
+    return columns.length ? { columns } : null;
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const out = input.slice();
     for (const name of p.columns)

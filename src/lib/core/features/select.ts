@@ -17,6 +17,16 @@ export const selectStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Select columns',
   params,
+  fields: {
+    columns: {
+      label: 'Columns to keep',
+      help: 'Every other column is removed; the order here is the new order.',
+      widget: 'columns'
+    }
+  },
+  examples: [{ columns: ['price', 'rooms', 'city', 'sold'] }, { columns: ['sold', 'notes'] }],
+  defaults: (input) =>
+    input.columns.length ? { columns: input.columns.map((c) => c.name) } : null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     return p.columns.map((name) => input[schemaIndex(input, name, ctx, TYPE)]);
   },

@@ -2,6 +2,7 @@ import type * as v from 'valibot';
 import type { Json } from '../base/json';
 import type { ColumnSchema } from '../data/types';
 import type { Frame } from './frame';
+import type { FieldHints, StepDefaults, StepDefaultsInput } from './hints';
 
 export interface StepContext {
   /** 0-based position of the step in the pipeline, for error messages ("step 3 (scale)"). */
@@ -11,9 +12,14 @@ export interface StepContext {
 }
 
 /**
- * One operation, owned completely by one file: parameters, schema change, fit, apply.
- * Errors are LatheError with code 'STEP_INVALID' (bad params/columns, found before running)
- * or 'STEP_FAILED' (found while running), naming the step index, its type and the column.
+ * One operation, owned completely by one file: parameters, editor hints, schema change, fit,
+ * apply. Errors are LatheError with code 'STEP_INVALID' (bad params/columns, found before
+ * running) or 'STEP_FAILED' (found while running), naming the step index, its type and the
+ * column. Every kind in the registry is contract-tested through `examples` and `defaults`
+ * (test/unit/features-contract.test.ts): adding a kind file and its registry line is enough.
+ *
+ * The ONNX lowering (the next stage of the chain) will join this contract as
+ * `lower(params, state, graph)`: the kind's fitted state as ONNX nodes over the raw inputs.
  */
 export interface StepKind<P = unknown, S extends Json = Json> {
   readonly type: string;
@@ -21,8 +27,27 @@ export interface StepKind<P = unknown, S extends Json = Json> {
   readonly label: string;
   /** valibot schema of the step's params (a strictObject: unknown keys are rejected). */
   readonly params: v.GenericSchema<unknown, P>;
+  /** Editor hints per param key (words, column fields and the types they take, relevance). */
+  readonly fields: FieldHints;
+  /**
+   * A few valid params (as written in a spec) on the example table (features/examples.ts),
+   * showing the step's main uses; each is parsed, fitted and applied by the contract tests.
+   */
+  readonly examples: readonly StepDefaults[];
+  /**
+   * Valid starting params for a new step on this table, or null when no choice is sensible
+   * without the person (which columns to drop, what to compute); the editor then asks.
+   */
+  defaults(input: StepDefaultsInput): StepDefaults | null;
   /** Which splits a row-changing step applies to; column steps leave it undefined. */
   readonly rows?: 'all' | 'train';
+  /**
+   * How much of the output outputSchema knows before fitting: 'exact' (the default) — the
+   * columns and types apply produces; 'adds' — apply may add columns known only once fitted
+   * (one-hot categories, a vocabulary); 'drops' — apply may leave out declared columns that
+   * fitting finds useless.
+   */
+  readonly schemaAfterFit?: 'exact' | 'adds' | 'drops';
   /** The columns after this step, without running it: lets the editor validate a pipeline. */
   outputSchema(input: ColumnSchema[], params: P, ctx: StepContext): ColumnSchema[];
   /** Learns state from the training split only. Stateless steps return null. */

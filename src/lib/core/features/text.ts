@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { CategoryColumn, Frame, FrameColumn } from './frame';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   categoryColumn,
@@ -168,6 +169,23 @@ export const textStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Text to token counts / TF-IDF',
   params,
+  fields: {
+    columns: { label: 'Text columns', widget: 'columns', accepts: ALLOWED },
+    mode: { label: 'Values', help: 'tfidf: weighted and normalised per row; counts: occurrences.' },
+    maxFeatures: { label: 'Vocabulary size' },
+    minDf: { label: 'Ignore words in fewer rows than' },
+    maxDf: { label: 'Ignore words in more than this share of rows' },
+    keep: { label: 'Keep the text column' }
+  },
+  examples: [
+    { columns: ['notes'] },
+    { columns: ['notes'], mode: 'counts', maxFeatures: 5, keep: true }
+  ],
+  defaults(input) {
+    const columns = columnsOfType(input, ['text']);
+    return columns.length ? { columns } : null;
+  },
+  schemaAfterFit: 'adds',
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     const replacements = new Map<string, ColumnSchema[]>();
     for (const name of p.columns) {

@@ -1,6 +1,7 @@
 import type { ColumnSchema } from '../data/types';
 import type { LatheErrorData } from '../base/errors';
 import type { Frame } from './frame';
+import type { ColumnFacts } from './hints';
 import type { PipelinePreview } from './pipeline';
 import type { Json } from '../base/json';
 
@@ -15,6 +16,8 @@ export interface PreviewView {
   steps: { schema: ColumnSchema[]; head: FrameView; state: Json }[];
   error?: { stepIndex: number | null; error: LatheErrorData };
   fittedRows: number;
+  /** The columns after the last step run, with facts from the fitted sample. */
+  facts: ColumnFacts[];
 }
 
 export function frameView(frame: Frame): FrameView {
@@ -40,6 +43,7 @@ export function toPreviewView(preview: PipelinePreview): PreviewView {
       state: s.state
     })),
     ...(preview.error ? { error: preview.error } : {}),
-    fittedRows: preview.fittedRows
+    fittedRows: preview.fittedRows,
+    facts: preview.facts
   };
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -51,6 +52,16 @@ export const winsorizeStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Winsorize (clip at quantiles)',
   params,
+  fields: {
+    columns: { label: 'Columns', widget: 'columns', accepts: ALLOWED },
+    lower: { label: 'Lower quantile' },
+    upper: { label: 'Upper quantile' }
+  },
+  examples: [{ columns: ['price'] }, { columns: ['price', 'change'], lower: 0.1, upper: 0.9 }],
+  defaults(input) {
+    const columns = columnsOfType(input, ALLOWED);
+    return columns.length ? { columns } : null;
+  },
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     checkRange(p, ctx);
     const out = input.slice();

@@ -6,6 +6,8 @@
  * NetworkDef and weights without tfjs.
  */
 import * as v from 'valibot';
+import type { FieldHints } from '../features/hints';
+import type { Json } from '../base/json';
 import type { GraphBuilder, Value } from '../onnx/graph';
 import { MODEL_LIMITS, type Task } from '../spec/types';
 
@@ -70,6 +72,11 @@ export type LoweredOutputs =
   | { task: 'regression'; prediction: Value }
   | { task: 'binary' | 'multiclass'; label: Value; probabilities: Value };
 
+/**
+ * A model kind, owned by one file. Every kind in the registry is contract-tested through its
+ * `examples` (test/unit/models-kinds.test.ts) and its ONNX lowering (test/unit/onnx-models.test.ts):
+ * adding the file and its registry line is enough.
+ */
 export interface ModelKind<P = unknown> {
   readonly type: string;
   /** Short label for the editor, e.g. "Logistic regression". */
@@ -77,6 +84,10 @@ export interface ModelKind<P = unknown> {
   readonly tasks: readonly Task[];
   /** valibot schema of the kind's params (a strictObject with defaults). */
   readonly params: v.GenericSchema<unknown, P>;
+  /** Editor hints per param key (label, help). */
+  readonly fields: FieldHints;
+  /** A few valid params (as written in a spec's model section, without `type`). */
+  readonly examples: readonly { [key: string]: Json }[];
   /** Learning rate when the spec's train section gives none. */
   readonly defaultLearningRate: number;
   /** The network for `inputDim` features and `outputDim` outputs (see outputDim()). */
@@ -92,6 +103,11 @@ export interface ModelKind<P = unknown> {
 export function outputDim(task: Task, classes: number): number {
   return task === 'multiclass' ? classes : 1;
 }
+
+export const l2Hint = {
+  label: 'L2 penalty',
+  help: 'l2 · Σ w² is added to the loss: larger values keep the weights small (ridge).'
+};
 
 export const l2Param = v.optional(
   v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MODEL_LIMITS.l2)),

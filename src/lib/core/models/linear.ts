@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { headFor, l2Param, type ModelKind } from './kind';
+import { headFor, l2Hint, l2Param, type ModelKind } from './kind';
 import { lowerDenseNetwork } from './lower';
 
 /**
@@ -16,6 +16,8 @@ export const linearModel: ModelKind<Params> = {
   label: 'Linear regression',
   tasks: ['regression'],
   params,
+  fields: { l2: l2Hint },
+  examples: [{}, { l2: 0.01 }],
   defaultLearningRate: 0.01,
   lower: lowerDenseNetwork,
   network(inputDim, outputDim, task, p) {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { headFor, l2Param, type ModelKind } from './kind';
+import { headFor, l2Hint, l2Param, type ModelKind } from './kind';
 import { lowerDenseNetwork } from './lower';
 
 /**
@@ -17,6 +17,8 @@ export const logisticModel: ModelKind<Params> = {
   label: 'Logistic regression',
   tasks: ['binary', 'multiclass'],
   params,
+  fields: { l2: l2Hint },
+  examples: [{}, { l2: 0.001 }],
   defaultLearningRate: 0.01,
   lower: lowerDenseNetwork,
   network(inputDim, outputDim, task, p) {

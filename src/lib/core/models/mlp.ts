@@ -1,6 +1,13 @@
 import * as v from 'valibot';
 import { MODEL_LIMITS } from '../spec/types';
-import { HIDDEN_ACTIVATIONS, headFor, l2Param, type DenseDef, type ModelKind } from './kind';
+import {
+  HIDDEN_ACTIVATIONS,
+  headFor,
+  l2Hint,
+  l2Param,
+  type DenseDef,
+  type ModelKind
+} from './kind';
 import { lowerDenseNetwork } from './lower';
 
 /**
@@ -8,7 +15,9 @@ import { lowerDenseNetwork } from './lower';
  * their units), each followed by the activation and, while training, dropout; then a linear
  * output layer with the task's head and loss (as in logistic / linear regression). ReLU and
  * GELU layers start He-uniform, tanh and sigmoid layers and the output layer Glorot-uniform.
- * The L2 penalty applies to every kernel (not to biases).
+ * The L2 penalty applies to every kernel (not to biases). Dropout defaults to 0.1: without it
+ * the default network overfits the small bundled samples within a few epochs and can lose to
+ * the linear model (test/unit/models-quality.test.ts).
  */
 const params = v.pipe(
   v.strictObject({
@@ -23,7 +32,7 @@ const params = v.pipe(
     activation: v.optional(v.picklist(HIDDEN_ACTIVATIONS), 'relu'),
     dropout: v.optional(
       v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MODEL_LIMITS.dropout)),
-      0
+      0.1
     ),
     l2: l2Param
   }),
@@ -45,6 +54,20 @@ export const mlpModel: ModelKind<Params> = {
   label: 'Neural network (MLP)',
   tasks: ['binary', 'multiclass', 'regression'],
   params,
+  fields: {
+    hiddenLayers: { label: 'Hidden layers', help: 'Units per hidden layer, e.g. [64, 64].' },
+    activation: { label: 'Activation' },
+    dropout: {
+      label: 'Dropout',
+      help: 'Share of hidden units left out at random in each training step (0: none).'
+    },
+    l2: l2Hint
+  },
+  examples: [
+    {},
+    { hiddenLayers: [32], activation: 'tanh', dropout: 0.2 },
+    { hiddenLayers: [16, 8], activation: 'gelu', dropout: 0, l2: 0.0001 }
+  ],
   defaultLearningRate: 0.001,
   lower: lowerDenseNetwork,
   network(inputDim, outputDim, task, p) {

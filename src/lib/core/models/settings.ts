@@ -30,10 +30,22 @@ export const TRAIN_DEFAULTS = {
   optimizer: 'adam',
   batchSize: 32,
   epochs: 200,
-  earlyStopping: { patience: 10, minDelta: 0 },
+  /** Patience: a tenth of the epochs, at least `minPatience` (see defaultPatience). */
+  earlyStopping: { minPatience: 10, patienceFraction: 0.1, minDelta: 0 },
   classWeight: 'none',
   backend: 'auto'
 } as const;
+
+/**
+ * Early-stopping patience when the spec gives none: a tenth of the planned epochs, at least 10
+ * (20 for the default 200). A fixed 10 let the noise of a small validation split end runs after
+ * a handful of epochs; test/unit/models-quality.test.ts checks that the default MLP keeps up
+ * with the linear model on the cars sample.
+ */
+export function defaultPatience(epochs: number): number {
+  const { minPatience, patienceFraction } = TRAIN_DEFAULTS.earlyStopping;
+  return Math.max(minPatience, Math.ceil(epochs * patienceFraction));
+}
 
 /** Stream of the spec's seed used for training when the train section gives no seed. */
 const TRAIN_SEED_STREAM = 0x7a1;
@@ -48,7 +60,11 @@ export function resolveTrainingConfig(
   const model = spec.model ?? defaultModel(spec.task);
   const resolved = resolveModel(model, spec.task);
   const t = spec.train ?? {};
-  const early = t.earlyStopping ?? TRAIN_DEFAULTS.earlyStopping;
+  const epochs = t.epochs ?? TRAIN_DEFAULTS.epochs;
+  const early = t.earlyStopping ?? {
+    patience: defaultPatience(epochs),
+    minDelta: TRAIN_DEFAULTS.earlyStopping.minDelta
+  };
   return {
     task: spec.task,
     model: JSON.parse(JSON.stringify(model)) as TrainConfig['model'],
@@ -57,7 +73,7 @@ export function resolveTrainingConfig(
       optimizer: t.optimizer ?? TRAIN_DEFAULTS.optimizer,
       learningRate: t.learningRate ?? resolved.kind.defaultLearningRate,
       batchSize: t.batchSize ?? TRAIN_DEFAULTS.batchSize,
-      epochs: t.epochs ?? TRAIN_DEFAULTS.epochs,
+      epochs,
       earlyStopping:
         early === false ? null : { patience: early.patience, minDelta: early.minDelta ?? 0 },
       classWeight:

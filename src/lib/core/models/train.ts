@@ -16,6 +16,7 @@ import { nextTask } from '../base/tasks';
 import { LatheError } from '../base/errors';
 import { createRng, deriveSeed, shuffleInPlace } from '../base/random';
 import type { TrainingData } from './data';
+import type { EarlyStop } from './early-stop';
 import type { NetworkDef, WeightTensor } from './kind';
 import { buildModel, checkNetworkSize, initialWeights, readWeights } from './network';
 import type { TrainConfig, TrainSettings } from './settings';
@@ -50,6 +51,8 @@ export interface TrainProgress {
 
 export interface TrainOptions {
   onEpoch?: (log: EpochLog) => void;
+  /** Called once when early stopping ends the run, after the last epoch's onEpoch. */
+  onEarlyStop?: (stop: EarlyStop) => void;
   /** Called when the loop yields (about every `yieldMs`), for progress bars. */
   onProgress?: (progress: TrainProgress) => void;
   /** Checked between batches. */
@@ -79,6 +82,8 @@ export interface TrainedModel extends Common {
   bestEpoch: number;
   /** The weights are the best epoch's (early stopping on, or a kept cancel); else the last's. */
   restored: boolean;
+  /** Set when early stopping ended the run (status 'early-stopped'). */
+  earlyStop: EarlyStop | null;
   monitor: 'val_loss' | 'loss';
   /** Training samples per second over the whole run (validation passes included in time). */
   samplesPerSecond: number;
@@ -226,6 +231,7 @@ export async function trainModel(
   let bestEpoch = 0;
   let bestLoss = Infinity;
   let wait = 0;
+  let earlyStop: EarlyStop | null = null;
   let initialLoss: number | null = null;
   let status: TrainedModel['status'] = 'completed';
   let failure: string | null = null;
@@ -400,6 +406,8 @@ export async function trainModel(
       onEpoch?.(log);
       if (settings.earlyStopping && wait >= settings.earlyStopping.patience) {
         status = 'early-stopped';
+        earlyStop = { epoch, patience: wait, bestEpoch, monitor };
+        options.onEarlyStop?.(earlyStop);
         break;
       }
       await nextTask();
@@ -437,6 +445,7 @@ export async function trainModel(
       weights,
       bestEpoch,
       restored,
+      earlyStop,
       monitor,
       samplesPerSecond: trainMs > 0 ? (n * history.length) / (trainMs / 1000) : 0,
       targetScale,

@@ -1,82 +1,33 @@
 import type { ColumnSchema } from '$lib/core/data/types';
 import type { LatheErrorData } from '$lib/core/base/errors';
 import { toErrorData } from '$lib/core/base/errors';
+import type { ColumnFacts } from '$lib/core/features/hints';
+import { stepKind, stepProblem, type StepProblem } from '$lib/core/features/registry';
+import { starterSpec } from '$lib/core/features/starter';
 import type { PreviewView } from '$lib/core/features/view';
 import type { Progress } from '$lib/core/base/progress';
 import type { Json } from '$lib/core/base/json';
 import { parseSpec } from '$lib/core/pipeline/parse';
 import { validatePipeline } from '$lib/core/features/validate';
-import type { PipelineSpec, StepSpec, Task } from '$lib/core/spec/types';
+import type { PipelineSpec } from '$lib/core/spec/types';
 import type { FeatureRunResult } from '$lib/app/features';
 import { openChannel, startJob } from '$lib/jobs';
 import type { DatasetRecord } from '$lib/store';
 import type { SampleEntry } from '../workspace.svelte';
 import { specSourceOf } from './links';
 
-export interface StepProblem {
-  stepIndex: number | null;
-  error: LatheErrorData;
-}
+export type { StepProblem };
 
-export function suggestTask(record: DatasetRecord, target: string): Task {
-  const column = record.profile.columns.find((c) => c.name === target);
-  if (!column) return 'regression';
-  if (column.type === 'float') return 'regression';
-  if (column.type === 'integer')
-    return column.distinct <= 20 ? (column.distinct <= 2 ? 'binary' : 'multiclass') : 'regression';
-  return column.distinct <= 2 ? 'binary' : 'multiclass';
-}
-
-/** A first pipeline for a dataset: fill gaps, scale numbers, one-hot small categoricals, drop the rest. */
-export function starterSpec(record: DatasetRecord, samples: SampleEntry[]): PipelineSpec {
+/** The starter pipeline (core/features/starter.ts) for a stored dataset. */
+export function starterFor(record: DatasetRecord, samples: SampleEntry[]): PipelineSpec {
+  const { source } = record;
   const sample =
-    record.source.kind === 'sample'
-      ? samples.find((s) => s.id === (record.source as { sampleId: string }).sampleId)
-      : undefined;
-  const target =
-    sample?.target && record.schema.some((c) => c.name === sample.target)
-      ? sample.target
-      : record.schema[record.schema.length - 1].name;
-  const task = suggestTask(record, target);
-  const features = record.profile.columns.filter((c) => c.name !== target);
-  const numeric = features
-    .filter((c) => c.type === 'integer' || c.type === 'float')
-    .map((c) => c.name);
-  const categorical = features
-    .filter((c) => c.type === 'categorical' && c.distinct <= 50)
-    .map((c) => c.name);
-  const booleans = features.filter((c) => c.type === 'boolean' && c.missing > 0).map((c) => c.name);
-  // What the starter does not encode (IDs, free text, dates) is dropped in a visible step, so
-  // the first feature set can be trained on at once; the person can encode it instead.
-  const unencoded = features
-    .filter(
-      (c) =>
-        c.type === 'text' || c.type === 'datetime' || (c.type === 'categorical' && c.distinct > 50)
-    )
-    .map((c) => c.name);
-  const steps: StepSpec[] = [];
-  if (unencoded.length) steps.push({ type: 'drop', columns: unencoded });
-  if (booleans.length) steps.push({ type: 'impute', columns: booleans, strategy: 'most_frequent' });
-  if (numeric.length) {
-    steps.push({ type: 'impute', columns: numeric, strategy: 'median' });
-    steps.push({ type: 'scale', columns: numeric, method: 'standard' });
-  }
-  if (categorical.length) steps.push({ type: 'onehot', columns: categorical });
-  return {
-    version: 1,
+    source.kind === 'sample' ? samples.find((s) => s.id === source.sampleId) : undefined;
+  return starterSpec({
     source: specSourceOf(record),
-    target,
-    task,
-    split: {
-      method: task === 'regression' ? 'random' : 'stratified',
-      seed: 42,
-      train: 0.7,
-      validation: 0.15,
-      test: 0.15
-    },
-    steps,
-    seed: 42
-  };
+    profile: record.profile,
+    target: sample?.target
+  });
 }
 
 export class PipelineEditor {
@@ -129,16 +80,15 @@ export class PipelineEditor {
     try {
       spec = parseSpec(draft);
     } catch (error) {
-      const data = toErrorData(error);
-      const path = String(data.details?.path ?? '');
-      const match = /^steps\[(\d+)\]/.exec(path);
-      this.problem = { stepIndex: match ? Number(match[1]) : null, error: data };
+      this.problem = stepProblem(toErrorData(error), draft.steps);
       this.staticSchemas = [];
       return;
     }
     const check = validatePipeline(spec, this.datasetSchema);
     this.staticSchemas = check.steps;
-    this.problem = check.ok ? null : { stepIndex: check.stepIndex, error: check.error };
+    this.problem = check.ok
+      ? null
+      : { stepIndex: check.stepIndex, error: check.error, what: check.error.message };
     const started = performance.now();
     this.previewing = true;
     this.previewer.request({ datasetId, spec }).then((outcome) => {
@@ -147,9 +97,20 @@ export class PipelineEditor {
       this.previewMillis = Math.round(performance.now() - started);
       if (outcome.ok) {
         this.preview = outcome.value;
-        if (outcome.value.error && !this.problem) this.problem = outcome.value.error;
+        const failed = outcome.value.error;
+        // The preview checks each step against the columns the steps before it really made
+        // (one-hot outputs included, which the static check cannot know): a static problem in
+        // a step the preview ran is none.
+        const at = this.problem?.stepIndex;
+        if (
+          this.problem?.error.code === 'STEP_INVALID' &&
+          at != null &&
+          at < outcome.value.steps.length
+        )
+          this.problem = null;
+        if (failed && !this.problem) this.problem = { ...failed, what: failed.error.message };
       } else {
-        this.problem = { stepIndex: null, error: outcome.error };
+        this.problem = { stepIndex: null, error: outcome.error, what: outcome.error.message };
       }
     });
   }
@@ -169,10 +130,28 @@ export class PipelineEditor {
     });
   }
 
+  /**
+   * What is known of the columns entering step `index`: the preview's facts (smallest value,
+   * gaps, distinct values) when it ran every step before it, else their names and types.
+   */
+  factsBefore(index: number): ColumnFacts[] {
+    const preview = this.preview;
+    if (preview && !preview.error && preview.steps.length === index) return preview.facts;
+    return this.schemaBefore(index).map(({ name, type }) => ({ name, type }));
+  }
+
+  /** Adds a step at the end, starting from its kind's defaults for the table there, if any. */
   addStep(type: string) {
-    this.update((spec) => {
-      spec.steps.push({ type });
-      this.stage = spec.steps.length - 1;
+    const spec = this.spec;
+    if (!spec) return;
+    const at = spec.steps.length;
+    const defaults = stepKind(type)?.defaults({
+      columns: this.factsBefore(at),
+      target: spec.target
+    });
+    this.update((draft) => {
+      draft.steps.push({ type, ...(defaults ?? {}) });
+      this.stage = draft.steps.length - 1;
     });
   }
 

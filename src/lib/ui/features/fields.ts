@@ -1,7 +1,16 @@
 /**
- * Turns a step's valibot params schema into form fields, so a new step kind gets an editor
- * without UI code. Fields named `columns`/`column`/`target`/`exclude` pick dataset columns.
+ * Turns a kind's valibot params schema and field hints into form fields, so a new step or model
+ * kind gets an editor without UI code. Column pickers, labels, help and when a field shows all
+ * come from the kind's hints (core/features/hints.ts), never from its type or a field's name.
  */
+import type { ColumnType } from '$lib/core/data/types';
+import {
+  acceptedTypes,
+  keyLabel,
+  type DraftParams,
+  type FieldHints
+} from '$lib/core/features/hints';
+
 interface SchemaLike {
   type: string;
   entries?: Record<string, SchemaLike>;
@@ -13,114 +22,104 @@ interface SchemaLike {
   pipe?: { type: string; requirement?: unknown }[];
 }
 
-export type Field =
-  | { key: string; kind: 'columns'; required: boolean }
-  | { key: string; kind: 'column'; required: boolean }
-  | { key: string; kind: 'choice'; options: string[]; required: boolean; fallback: unknown }
-  | { key: string; kind: 'multichoice'; options: string[]; required: boolean; fallback: unknown }
-  | { key: string; kind: 'boolean'; fallback: boolean }
-  | {
-      key: string;
-      kind: 'number';
-      required: boolean;
-      nullable: boolean;
-      integer: boolean;
-      min?: number;
-      max?: number;
-      fallback: unknown;
-    }
-  | { key: string; kind: 'text'; required: boolean; multiline: boolean; fallback: unknown }
-  | { key: string; kind: 'pair'; required: boolean; fallback: unknown }
-  | { key: string; kind: 'json'; required: boolean; fallback: unknown };
+interface Common {
+  key: string;
+  label: string;
+  help?: string;
+}
 
-const COLUMN_LIST_KEYS = new Set(['columns', 'exclude']);
-const COLUMN_KEYS = new Set(['column', 'target', 'timeColumn']);
-const MULTILINE_KEYS = new Set(['expr']);
+export type Field = Common &
+  (
+    | { kind: 'columns'; required: boolean; accepts?: readonly ColumnType[] }
+    | { kind: 'column'; required: boolean; accepts?: readonly ColumnType[] }
+    | { kind: 'choice'; options: string[]; required: boolean; fallback: unknown }
+    | { kind: 'multichoice'; options: string[]; required: boolean; fallback: unknown }
+    | { kind: 'boolean'; fallback: boolean }
+    | {
+        kind: 'number';
+        required: boolean;
+        nullable: boolean;
+        integer: boolean;
+        min?: number;
+        max?: number;
+        fallback: unknown;
+      }
+    | { kind: 'text'; required: boolean; multiline: boolean; fallback: unknown }
+    | { kind: 'pair'; required: boolean; fallback: unknown }
+    | { kind: 'json'; required: boolean; fallback: unknown }
+  );
 
 function bound(schema: SchemaLike, type: string): number | undefined {
   const action = schema.pipe?.find((a) => a.type === type);
   return typeof action?.requirement === 'number' ? action.requirement : undefined;
 }
 
-export function fieldsOf(params: unknown): Field[] {
-  const root = params as SchemaLike;
-  if (!root.entries) return [];
-  return Object.entries(root.entries).map(([key, raw]) => {
-    let schema = raw;
-    let required = true;
-    let nullable = false;
-    let fallback: unknown = undefined;
-    while (schema.type === 'optional' || schema.type === 'nullable' || schema.type === 'nullish') {
-      if (schema.type !== 'nullable') required = false;
-      if (schema.type !== 'optional') nullable = true;
-      if (fallback === undefined && schema.default !== undefined) fallback = schema.default;
-      schema = schema.wrapped as SchemaLike;
-    }
-    if (schema.type === 'array' && schema.item?.type === 'string' && COLUMN_LIST_KEYS.has(key)) {
-      return { key, kind: 'columns', required };
-    }
-    if (schema.type === 'string' && COLUMN_KEYS.has(key)) return { key, kind: 'column', required };
-    if (schema.type === 'picklist') {
-      return {
-        key,
-        kind: 'choice',
-        options: (schema.options ?? []).map(String),
-        required,
-        fallback
-      };
-    }
-    if (schema.type === 'array' && schema.item?.type === 'picklist') {
-      const options = (schema.item.options ?? []).map(String);
-      return { key, kind: 'multichoice', options, required, fallback };
-    }
-    if (schema.type === 'boolean') return { key, kind: 'boolean', fallback: fallback === true };
-    if (schema.type === 'number') {
-      return {
-        key,
-        kind: 'number',
-        required,
-        nullable,
-        integer: Boolean(schema.pipe?.some((a) => a.type === 'integer')),
-        min: bound(schema, 'min_value'),
-        max: bound(schema, 'max_value'),
-        fallback
-      };
-    }
-    if (schema.type === 'string') {
-      return { key, kind: 'text', required, multiline: MULTILINE_KEYS.has(key), fallback };
-    }
-    if (
-      schema.type === 'tuple' &&
-      schema.items?.length === 2 &&
-      schema.items.every((i) => i.type === 'number')
-    ) {
-      return { key, kind: 'pair', required, fallback };
-    }
-    return { key, kind: 'json', required, fallback };
-  });
-}
-
-/** "maxCategories" → "max categories". */
-export function fieldLabel(key: string): string {
-  return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-}
-
-type Params = Record<string, unknown>;
-
-/** Params that only matter for some settings of another param, hidden otherwise. */
-const RELEVANT: Record<string, Record<string, (p: Params) => boolean>> = {
-  impute: { fillValue: (p) => p.strategy === 'constant' },
-  scale: {
-    featureRange: (p) => p.method === 'minmax',
-    clip: (p) => p.method === 'minmax',
-    quantileRange: (p) => p.method === 'robust',
-    withCentering: (p) => p.method !== 'minmax',
-    withScaling: (p) => p.method !== 'minmax'
-  },
-  onehot: { minCount: (p) => p.maxCategories != null || p.unknown === 'other' }
-};
-
-export function isRelevant(type: string, key: string, params: Params): boolean {
-  const rule = RELEVANT[type]?.[key];
-  return rule ? rule(params) : true;
+/**
+ * The fields to show for a kind's params schema, its hints and the current params: fields whose
+ * hint says they do not matter for these params (e.g. minmax options under another method) are
+ * left out, and a column field takes the column types its hint names for these params.
+ */
+export function fieldsOf(params: unknown, hints: FieldHints, current: DraftParams = {}): Field[] {
+  const entries = (params as SchemaLike).entries;
+  if (!entries) return [];
+  return Object.entries(entries)
+    .filter(([key]) => hints[key]?.relevant?.(current) ?? true)
+    .map(([key, raw]): Field => {
+      const hint = hints[key];
+      const common: Common = { key, label: hint?.label ?? keyLabel(key), help: hint?.help };
+      let schema = raw;
+      let required = true;
+      let nullable = false;
+      let fallback: unknown = undefined;
+      while (
+        schema.type === 'optional' ||
+        schema.type === 'nullable' ||
+        schema.type === 'nullish'
+      ) {
+        if (schema.type !== 'nullable') required = false;
+        if (schema.type !== 'optional') nullable = true;
+        if (fallback === undefined && schema.default !== undefined) fallback = schema.default;
+        schema = schema.wrapped as SchemaLike;
+      }
+      const accepts = acceptedTypes(hint, current);
+      if (hint?.widget === 'columns') return { ...common, kind: 'columns', required, accepts };
+      if (hint?.widget === 'column') return { ...common, kind: 'column', required, accepts };
+      if (hint?.widget === 'expression') {
+        return { ...common, kind: 'text', required, multiline: true, fallback };
+      }
+      if (schema.type === 'picklist') {
+        const options = (schema.options ?? []).map(String);
+        return { ...common, kind: 'choice', options, required, fallback };
+      }
+      if (schema.type === 'array' && schema.item?.type === 'picklist') {
+        const options = (schema.item.options ?? []).map(String);
+        return { ...common, kind: 'multichoice', options, required, fallback };
+      }
+      if (schema.type === 'boolean') {
+        return { ...common, kind: 'boolean', fallback: fallback === true };
+      }
+      if (schema.type === 'number') {
+        return {
+          ...common,
+          kind: 'number',
+          required,
+          nullable,
+          integer: Boolean(schema.pipe?.some((a) => a.type === 'integer')),
+          min: bound(schema, 'min_value'),
+          max: bound(schema, 'max_value'),
+          fallback
+        };
+      }
+      if (schema.type === 'string') {
+        return { ...common, kind: 'text', required, multiline: false, fallback };
+      }
+      if (
+        schema.type === 'tuple' &&
+        schema.items?.length === 2 &&
+        schema.items.every((i) => i.type === 'number')
+      ) {
+        return { ...common, kind: 'pair', required, fallback };
+      }
+      return { ...common, kind: 'json', required, fallback };
+    });
 }

@@ -5,6 +5,7 @@ import type { Progress } from '$lib/core/base/progress';
 import type { TrainRequest } from '$lib/app/requests';
 import type { TrainOutcome } from '$lib/app/train';
 import { startJob, type Job } from '$lib/jobs';
+import { earlyStopMessage } from '$lib/core/models/early-stop';
 
 /** One training run as the Train stage shows it: status, live curves, outcome. */
 export class TrainRun {
@@ -16,6 +17,8 @@ export class TrainRun {
   result = $state.raw<TrainOutcome | null>(null);
   error = $state.raw<LatheErrorData | null>(null);
   stopping = $state(false);
+  /** Why early stopping ended the run, in words; '' when it did not. */
+  stoppedEarly = $state('');
   private job: Job<TrainOutcome> | null = null;
 
   start(request: TrainRequest): Promise<TrainOutcome | null> {
@@ -28,6 +31,7 @@ export class TrainRun {
     this.backend = null;
     this.result = null;
     this.error = null;
+    this.stoppedEarly = '';
     const job = startJob('train', request, {
       onProgress: (progress) => (this.progress = progress),
       onEvent: (event) => {
@@ -35,7 +39,8 @@ export class TrainRun {
         else if (event.type === 'epoch') {
           this.epochs.push(event.log);
           this.status = 'Training';
-        } else this.backend = event.choice;
+        } else if (event.type === 'stopped') this.stoppedEarly = earlyStopMessage(event.stop);
+        else this.backend = event.choice;
       }
     });
     this.job = job;
