@@ -223,9 +223,7 @@ function encode(col: FrameColumn, s: ColumnState, p: Params): FrameColumn[] {
   const outs: Float64Array[] = [];
   if (col.kind === 'category') {
     // One pass writing the 1s into zero-filled arrays; the split's codes are read in place
-    // (rows.ts). 2 columns × 20 levels × 1M rows: ~90 ms of CPU, most of it first-touching the
-    // 320 MB of fresh zero pages (plus the GCs that much new memory triggers) — a hand-written
-    // loop pays the same.
+    // (rows.ts). Most of the time goes into first-touching the fresh zero pages (bench/README.md).
     const dict = col.dictionary;
     const lookup = new Int32Array(dict.length + 1);
     lookup[0] = missingIdx;

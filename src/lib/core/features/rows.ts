@@ -6,9 +6,7 @@ import type { CategoryColumn, Frame, FrameColumn, NumericColumn } from './frame'
  * the frame behaves exactly like `takeRows`'s. A step that replaces a column (scale, one-hot)
  * asks `numberSource` / `codeSource` instead and reads the source through the row numbers in
  * the loop it runs anyway, so the split's copy of that column is never made.
- *
- * On the 1M-row bench (scale ×8 + onehot ×2, three splits) this skips 10 of the 12 column copies
- * per split (~76 MB of fresh memory): fit + apply ~365 → ~320 ms of CPU.
+ * On the transform bench this skips most of the column copies per split (bench/README.md).
  */
 interface Pending {
   source: Float64Array | Int32Array;

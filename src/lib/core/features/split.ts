@@ -52,7 +52,7 @@ function isAscending(rows: Int32Array): boolean {
 /**
  * Each split's rows in ascending order without sorting: `splitOf[row]` is the split (0, 1, 2)
  * of each row of `rows`; one sweep over the ascending `rows` gives exactly the sorted slices —
- * O(n) instead of three sorts (1M rows: ~20 ms instead of ~60 ms).
+ * O(n) instead of three sorts.
  */
 function partitionAscending(
   rows: Int32Array,
