@@ -1,6 +1,6 @@
 import type { ColumnSchema, ColumnType, DatasetProfile, IngestReport } from '../core/data/types';
 import { LatheError } from '../core/base/errors';
-import { datasetHash } from '../core/data/identity';
+import { datasetHash } from '../core/data/dataset-hash';
 import type { Database } from './db';
 import { parseFeatureSetRecord, SPLIT_NAMES } from './featuresets';
 import { partitionStored } from './parse';

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { createSHA256, type IHasher } from 'hash-wasm';
-import { sha256Hex } from '../base/hash';
+import { datasetHash } from './dataset-hash';
 
 /**
  * The form datasets are stored in, and so what their hash is taken over: Arrow IPC *file*
@@ -12,11 +12,6 @@ export const DATASET_IPC_FORMAT = 'file';
 /** The stored bytes of a dataset table. */
 export function datasetBytes(table: arrow.Table): Uint8Array {
   return arrow.tableToIPC(table, DATASET_IPC_FORMAT);
-}
-
-/** A dataset's id: SHA-256 (hex) of its stored bytes (see datasetBytes). */
-export function datasetHash(bytes: Uint8Array): Promise<string> {
-  return sha256Hex(bytes);
 }
 
 /** The stored bytes of a table and their hash, as the store will key them. */
