@@ -6,7 +6,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-const TYPES: Record<string, string> = {
+/** Content types a static host sends for the built files. */
+export const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
   '.css': 'text/css',
@@ -47,7 +48,7 @@ export async function serveStatic(
     try {
       const body = await readFile(file);
       res.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': 'no-cache',
         ...options.headers
       });

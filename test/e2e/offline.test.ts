@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { BUILD_DIR, ISOLATION_HEADERS, launch, waitForDataset } from './harness';
+import { BUILD_DIR, ISOLATION_HEADERS, launch, MIME_TYPES, waitForDataset } from './harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -80,24 +80,13 @@ async function sampleToModel(page: Page) {
 
 /** A plain static host with no SPA fallback: files as built, anything else is a 404 page. */
 async function plainHost(root: string) {
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.json': 'application/json',
-    '.webmanifest': 'application/manifest+json',
-    '.svg': 'image/svg+xml',
-    '.png': 'image/png',
-    '.csv': 'text/csv',
-    '.wasm': 'application/wasm'
-  };
   const server = createServer(async (req, res) => {
     let file = join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, {
-        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+        'Content-Type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
         ...ISOLATION_HEADERS
       });
       res.end(body);

@@ -14,6 +14,23 @@ async function buildPenguinFeatures(page: Page) {
   await page.getByTestId('train').waitFor();
 }
 
+/** The cars sample's starter pipeline built, and chosen on the Train stage. */
+async function carsStarterOnTrain(page: Page) {
+  await page.getByTestId('sample-cars').click();
+  await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Features', exact: true }).click();
+  await page.getByTestId('preview').waitFor({ timeout: 30_000 });
+  await page.getByTestId('run-pipeline').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  const select = page.getByTestId('featureset-select');
+  const cars = await select
+    .locator('option', { hasText: 'Miles_per_Gallon' })
+    .first()
+    .getAttribute('value');
+  await select.selectOption(cars!);
+}
+
 async function train(page: Page, epochs: number) {
   await page.getByTestId('epochs').fill(String(epochs));
   await page.getByTestId('train').click();
@@ -255,19 +272,7 @@ describe('Train and Models stages in Chromium', () => {
 
   it('starts from the training defaults and says when early stopping ended a run', async () => {
     const page = await openApp(app.session, app.server);
-    await page.getByTestId('sample-cars').click();
-    await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
-    await page.getByRole('link', { name: 'Features', exact: true }).click();
-    await page.getByTestId('preview').waitFor({ timeout: 30_000 });
-    await page.getByTestId('run-pipeline').click();
-    await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
-    await page.getByRole('link', { name: 'Train', exact: true }).click();
-    const select = page.getByTestId('featureset-select');
-    const cars = await select
-      .locator('option', { hasText: 'Miles_per_Gallon' })
-      .first()
-      .getAttribute('value');
-    await select.selectOption(cars!);
+    await carsStarterOnTrain(page);
     // TRAIN_DEFAULTS.epochs; the patience is left to its default, a tenth of the epochs.
     assert.equal(await page.getByTestId('epochs').inputValue(), '200');
     assert.equal(await page.getByLabel('Early-stopping patience').inputValue(), '');
@@ -291,19 +296,7 @@ describe('Train and Models stages in Chromium', () => {
 
   it('the starter pipeline of a regression sample trains as it is, with residual charts', async () => {
     const page = await openApp(app.session, app.server);
-    await page.getByTestId('sample-cars').click();
-    await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
-    await page.getByRole('link', { name: 'Features', exact: true }).click();
-    await page.getByTestId('preview').waitFor({ timeout: 30_000 });
-    await page.getByTestId('run-pipeline').click();
-    await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
-    await page.getByRole('link', { name: 'Train', exact: true }).click();
-    const select = page.getByTestId('featureset-select');
-    const cars = await select
-      .locator('option', { hasText: 'Miles_per_Gallon' })
-      .first()
-      .getAttribute('value');
-    await select.selectOption(cars!);
+    await carsStarterOnTrain(page);
     const text = await train(page, 30);
     assert.match(text, /RMSE/);
     await page.getByRole('link', { name: 'Models', exact: true }).click();
