@@ -11,8 +11,8 @@ import { computeImportance } from '../src/lib/app/importance';
 import { runSearch } from '../src/lib/app/search';
 import { trainAndRegister } from '../src/lib/app/train';
 import type { AdapterInfo } from '../src/lib/core/models/backend';
-import { serveJobs } from '../src/lib/jobs/serve';
-import { openStore, type Store } from '../src/lib/store';
+import { serveJobs, type JobContext } from '../src/lib/jobs/serve';
+import { withStore } from '../src/lib/store';
 
 interface GpuLike {
   requestAdapter(): Promise<{ info?: AdapterInfo; isFallbackAdapter?: boolean } | null>;
@@ -57,34 +57,21 @@ const env = () =>
     }
   })));
 
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore();
-  try {
-    return await work(store);
-  } finally {
-    store.close();
-  }
+/** What a long job's app function takes from its job: cancel, stop, progress and events. */
+function hooks<E>(job: JobContext<E>) {
+  return {
+    signal: job.signal,
+    stopSignal: job.stopSignal,
+    onProgress: job.progress,
+    onEvent: job.emit
+  };
 }
 
 serveJobs(self, {
   train: async (request, job) =>
-    withStore(async (store) =>
-      trainAndRegister(store, request, await env(), {
-        signal: job.signal,
-        stopSignal: job.stopSignal,
-        onProgress: job.progress,
-        onEvent: job.emit
-      })
-    ),
+    withStore(async (store) => trainAndRegister(store, request, await env(), hooks(job))),
   search: async (request, job) =>
-    withStore(async (store) =>
-      runSearch(store, request, await env(), {
-        signal: job.signal,
-        stopSignal: job.stopSignal,
-        onProgress: job.progress,
-        onEvent: job.emit
-      })
-    ),
+    withStore(async (store) => runSearch(store, request, await env(), hooks(job))),
   importance: async (request, job) =>
     withStore(async (store) =>
       computeImportance(store, request, await env(), {

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { openApp, useApp } from './harness';
 
-async function buildPenguinFeatures(page: Page) {
-  await page.getByTestId('sample-penguins').click();
+/** A sample opened, its starter pipeline built, and the Train stage open. */
+async function starterOnTrain(page: Page, sample: string) {
+  await page.getByTestId(`sample-${sample}`).click();
   await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Features', exact: true }).click();
   await page.getByTestId('preview').waitFor({ timeout: 30_000 });
@@ -14,15 +15,13 @@ async function buildPenguinFeatures(page: Page) {
   await page.getByTestId('train').waitFor();
 }
 
+async function buildPenguinFeatures(page: Page) {
+  await starterOnTrain(page, 'penguins');
+}
+
 /** The cars sample's starter pipeline built, and chosen on the Train stage. */
 async function carsStarterOnTrain(page: Page) {
-  await page.getByTestId('sample-cars').click();
-  await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByTestId('preview').waitFor({ timeout: 30_000 });
-  await page.getByTestId('run-pipeline').click();
-  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
-  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  await starterOnTrain(page, 'cars');
   const select = page.getByTestId('featureset-select');
   const cars = await select
     .locator('option', { hasText: 'Miles_per_Gallon' })

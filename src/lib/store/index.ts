@@ -1,4 +1,4 @@
-export { openStore, STORE_DB_NAME, type DatasetMeta, type Store } from './store';
+export { openStore, STORE_DB_NAME, withStore, type DatasetMeta, type Store } from './store';
 export type { DatasetRecord, DatasetSource, UnreadableDataset } from './records';
 export {
   SPLIT_NAMES,

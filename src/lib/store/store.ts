@@ -36,3 +36,13 @@ export async function openStore(
     close: database.close
   };
 }
+
+/** Opens the store for one piece of work (a job in a worker) and closes it afterwards. */
+export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore();
+  try {
+    return await work(store);
+  } finally {
+    store.close();
+  }
+}
