@@ -6,10 +6,10 @@ import { modelImportance, type FeatureImportance } from '../core/models/importan
 import { unpackWeights } from '../core/models/weights';
 import type { Progress } from '../core/base/progress';
 import { parseSpec } from '../core/pipeline/parse';
-import type { Store } from '../store';
+import { modelNetwork, type Store } from '../store';
 import type { BackendEnvironment } from './backend';
 import type { ImportanceRequest } from './requests';
-import { loadFeatureSplits, parseNetwork } from './train';
+import { loadFeatureSplits } from './train';
 
 export const IMPORTANCE_REPEATS = 5;
 
@@ -47,7 +47,7 @@ export async function computeImportance(
   }
   const started = performance.now();
   return modelImportance(
-    { network: parseNetwork(record.network), weights: unpackWeights(bytes, record.manifest) },
+    { network: modelNetwork(record), weights: unpackWeights(bytes, record.manifest) },
     split,
     record.featureNames,
     record.classes,

@@ -6,20 +6,17 @@
  */
 import type { EarlyStop } from '../core/models/early-stop';
 import { tableFromIPC } from 'apache-arrow';
-import * as v from 'valibot';
 import { LatheError } from '../core/base/errors';
 import { tableToFrame } from '../core/features/convert';
-import type { Json } from '../core/base/json';
 import type { BackendChoice } from '../core/models/backend';
 import type { FeatureSplits } from '../core/models/data';
-import { HIDDEN_ACTIVATIONS, type NetworkDef } from '../core/models/kind';
 import { runTraining, type TrainingRun } from '../core/models/run';
 import { resolveTrainingConfig } from '../core/models/settings';
 import type { EpochLog, TrainedModel } from '../core/models/train';
 import { packWeights } from '../core/models/weights';
 import type { Progress } from '../core/base/progress';
 import { parseSpec } from '../core/pipeline/parse';
-import { TASKS, type PipelineSpec } from '../core/spec/types';
+import type { PipelineSpec } from '../core/spec/types';
 import type { FeatureSetRecord, ModelRecord, Store } from '../store';
 import { rememberedCalibration, type BackendEnvironment } from './backend';
 import { checkpoint } from './cancel';
@@ -65,38 +62,6 @@ export async function loadFeatureSplits(
     SPLITS.map(async (name) => tableToFrame(tableFromIPC(await store.loadFeatureSplit(id, name))))
   );
   return { train, validation, test };
-}
-
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const NetworkSchema = v.object({
-  kind: v.string(),
-  task: v.picklist(TASKS),
-  inputDim: count,
-  outputDim: count,
-  layers: v.array(
-    v.object({
-      units: count,
-      activation: v.picklist([...HIDDEN_ACTIVATIONS, 'linear']),
-      init: v.picklist(['glorot_uniform', 'he_uniform']),
-      l2: v.number(),
-      dropout: v.number()
-    })
-  ),
-  head: v.picklist(['identity', 'sigmoid', 'softmax']),
-  loss: v.picklist(['mse', 'binary_crossentropy', 'sparse_categorical_crossentropy'])
-});
-
-/** A stored model's network description, checked. */
-export function parseNetwork(network: Json): NetworkDef {
-  const parsed = v.safeParse(NetworkSchema, network);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    throw new LatheError(
-      'CORRUPT_MODEL',
-      `The saved network of this model is damaged (${v.getDotPath(issue) ?? 'network'}: ${issue.message}). Train it again.`
-    );
-  }
-  return parsed.output;
 }
 
 /** The record of a finished run, as the registry stores it. */
