@@ -17,7 +17,7 @@ import { packWeights } from '../core/models/weights';
 import type { Progress } from '../core/base/progress';
 import { parseSpec } from '../core/pipeline/parse';
 import type { PipelineSpec } from '../core/spec/types';
-import type { FeatureSetRecord, ModelRecord, Store } from '../store';
+import { SPLIT_NAMES, type FeatureSetRecord, type ModelRecord, type Store } from '../store';
 import { rememberedCalibration, type BackendEnvironment } from './backend';
 import { checkpoint } from './cancel';
 import { toJson, toJsonObject } from './json';
@@ -51,15 +51,15 @@ export interface TrainHooks {
 
 export type ModelMeta = Parameters<Store['saveModel']>[1];
 
-const SPLITS = ['train', 'validation', 'test'] as const;
-
 /** A feature set's three stored splits, as Frames. */
 export async function loadFeatureSplits(
   store: Pick<Store, 'loadFeatureSplit'>,
   id: string
 ): Promise<Required<FeatureSplits>> {
   const [train, validation, test] = await Promise.all(
-    SPLITS.map(async (name) => tableToFrame(tableFromIPC(await store.loadFeatureSplit(id, name))))
+    SPLIT_NAMES.map(async (name) =>
+      tableToFrame(tableFromIPC(await store.loadFeatureSplit(id, name)))
+    )
   );
   return { train, validation, test };
 }
