@@ -3,7 +3,8 @@
  * line is enough to have it checked here. Each kind's examples parse, fit and apply on the
  * example table (never changing their input, fitted state plain JSON, the declared schema kept)
  * and run in a pipeline; its field hints name real params and say truly which column types a
- * column field takes; its defaults are valid starting params.
+ * column field takes; its defaults are valid starting params; its ONNX lowering computes what
+ * `apply` computes, on the example table and on values training never saw.
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import { resolveStep, STEP_KINDS, STEP_TYPES } from '../../src/lib/core/features
 import type { StepContext, StepKind } from '../../src/lib/core/features/step';
 import type { PipelineSpec } from '../../src/lib/core/spec/types';
 import { cat, frame, num } from '../fixtures/features/frames';
+import { expectLoweredEqual, runLowered } from './lowered';
 
 // The kinds are used generically here, as the registry does.
 type AnyKind = StepKind<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,6 +146,25 @@ describe.each(kinds)('step kind "%s"', (type, kind) => {
       expect(fit.schema).toEqual(schemaOf(fit.splits.test));
     }
   );
+
+  if (kind.rows !== undefined) {
+    it('is left out of exported models (it only chooses rows while training)', () => {
+      expect(kind.lower).toBeNull();
+    });
+  } else {
+    it.each(kind.examples.map((e) => [JSON.stringify(e), e] as const))(
+      'example %s lowers to ONNX that computes what apply computes',
+      async (_, example) => {
+        const train = exampleFrame();
+        for (const [name, test] of [
+          ['example table', exampleFrame()],
+          ['unseen values', unseen()]
+        ] as const) {
+          expectLoweredEqual(await runLowered(kind, example, train, test, ctx), name);
+        }
+      }
+    );
+  }
 
   // The simplest example using each column field: a missing column and every column type the
   // hint says the field does not take are refused before running, naming step and column.

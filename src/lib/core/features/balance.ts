@@ -94,6 +94,7 @@ export const balanceStep: StepKind<Params, State> = {
     return target && ALLOWED.includes(target.type) ? { target: target.name } : null;
   },
   rows: 'train',
+  lower: null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     schemaIndex(input, p.target, ctx, TYPE, ALLOWED, HINT);
     return input.slice();

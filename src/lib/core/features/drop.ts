@@ -33,5 +33,11 @@ export const dropStep: StepKind<Params, null> = {
     for (const name of p.columns) frameColumn(frame, name, ctx, TYPE);
     const gone = new Set(p.columns);
     return { rows: frame.rows, columns: frame.columns.filter((c) => !gone.has(c.name)) };
+  },
+  lower(onnx, p: Params): void {
+    for (const name of p.columns) {
+      onnx.column(name);
+      onnx.dropColumn(name);
+    }
   }
 };

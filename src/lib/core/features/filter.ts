@@ -101,6 +101,7 @@ export const filterStep: StepKind<Params, null> = {
   examples: [{ expr: 'price > 10' }, { expr: "rooms >= 2 and city != 'Paris'" }],
   defaults: () => null,
   rows: 'all',
+  lower: null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
     compileForStep(() => compileCondition(p.expr, input), ctx, TYPE);
     return input;

@@ -68,5 +68,11 @@ export const renameStep: StepKind<Params, null> = {
     });
     checkUniqueNames(columns, ctx, TYPE);
     return { rows: frame.rows, columns };
+  },
+  lower(onnx, p: Params): void {
+    // Read every source first: the renames happen together, so two names can swap.
+    const moved = p.renames.map((r) => ({ to: r.to, value: onnx.column(r.from) }));
+    for (const r of p.renames) onnx.dropColumn(r.from);
+    for (const { to, value } of moved) onnx.setColumn(to, value);
   }
 };

@@ -36,5 +36,10 @@ export const selectStep: StepKind<Params, null> = {
   },
   apply(frame: Frame, p: Params, _state: null, ctx: StepContext): Frame {
     return { rows: frame.rows, columns: p.columns.map((n) => frameColumn(frame, n, ctx, TYPE)) };
+  },
+  lower(onnx, p: Params): void {
+    const keep = new Set(p.columns);
+    for (const name of p.columns) onnx.column(name);
+    for (const name of onnx.columns) if (!keep.has(name)) onnx.dropColumn(name);
   }
 };

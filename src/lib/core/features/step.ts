@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import type { Json } from '../base/json';
 import type { ColumnSchema } from '../data/types';
+import type { Lowering } from '../onnx/lowering';
 import type { Frame } from './frame';
 import type { FieldHints, StepDefaults, StepDefaultsInput } from './hints';
 
@@ -17,9 +18,8 @@ export interface StepContext {
  * running) or 'STEP_FAILED' (found while running), naming the step index, its type and the
  * column. Every kind in the registry is contract-tested through `examples` and `defaults`
  * (test/unit/features-contract.test.ts): adding a kind file and its registry line is enough.
- *
- * The ONNX lowering (the next stage of the chain) will join this contract as
- * `lower(params, state, graph)`: the kind's fitted state as ONNX nodes over the raw inputs.
+ * Every kind also lowers its fitted state to ONNX (`lower`), which the same tests run in
+ * onnxruntime against `apply`.
  */
 export interface StepKind<P = unknown, S extends Json = Json> {
   readonly type: string;
@@ -54,7 +54,19 @@ export interface StepKind<P = unknown, S extends Json = Json> {
   fit(train: Frame, params: P, ctx: StepContext): S;
   /** Transforms a split with the fitted state; never mutates the input frame's arrays. */
   apply(frame: Frame, params: P, state: S, ctx: StepContext): Frame;
+  /**
+   * The fitted step as ONNX nodes (onnx/lowering.ts), computing what `apply` computes, in
+   * double for numbers. Null for the steps that only choose rows while training (filter,
+   * balance): an exported model predicts every row it is given, so they are left out and
+   * listed in its metadata.
+   */
+  readonly lower?: StepLowering<P, S> | null;
 }
+
+/** Written as a method type so a kind's lowering stays assignable to StepKind<unknown, Json>. */
+export type StepLowering<P, S> = {
+  lower(ctx: Lowering, params: P, state: S, step: StepContext): void;
+}['lower'];
 
 export interface KindsOption {
   /** Step kinds to check steps against; the registry's by default. */

@@ -127,7 +127,6 @@ export class GraphBuilder {
   private readonly outputs: Value[] = [];
   private readonly initializers: TensorDef[] = [];
   private readonly nodes: NodeDef[] = [];
-  private readonly domains = new Set<Domain>(['']);
 
   constructor(name = 'lathe') {
     this.name = name;
@@ -295,7 +294,6 @@ export class GraphBuilder {
       }
       return input.name;
     });
-    this.domains.add(domain);
     this.nodes.push({
       name: this.unique(`${opType}_node`),
       opType,
@@ -306,22 +304,39 @@ export class GraphBuilder {
     });
   }
 
-  /** The finished graph. Refuses a graph without outputs. */
+  /**
+   * The finished graph, keeping only what the outputs need: nodes, constants and inputs that
+   * no output depends on are left out (a pipeline's steps on the target, or on columns the
+   * model does not use, so the graph asks only for the columns it reads). Refuses a graph
+   * without outputs.
+   */
   build(): GraphDef {
     if (this.outputs.length === 0) throw graphError('The graph has no outputs.');
-    const boundary = new Set([...this.inputs, ...this.outputs].map((v) => v.name));
-    const constants = new Set(this.initializers.map((t) => t.name));
+    const needed = new Set(this.outputs.map((v) => v.name));
+    const nodes: NodeDef[] = [];
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const node = this.nodes[i];
+      if (!node.outputs.some((name) => needed.has(name))) continue;
+      nodes.push(node);
+      for (const name of node.inputs) if (name !== '') needed.add(name);
+    }
+    nodes.reverse();
+    const inputs = this.inputs.filter((v) => needed.has(v.name));
+    const initializers = this.initializers.filter((t) => needed.has(t.name));
+    const boundary = new Set([...inputs, ...this.outputs].map((v) => v.name));
+    const constants = new Set(initializers.map((t) => t.name));
     const valueInfo = [...this.values.values()].filter(
-      (v) => !boundary.has(v.name) && !constants.has(v.name) && v.shape !== null
+      (v) =>
+        needed.has(v.name) && !boundary.has(v.name) && !constants.has(v.name) && v.shape !== null
     );
     return {
       name: this.name,
-      inputs: [...this.inputs],
+      inputs,
       outputs: [...this.outputs],
-      initializers: [...this.initializers],
-      nodes: [...this.nodes],
+      initializers,
+      nodes,
       valueInfo,
-      domains: [...this.domains]
+      domains: ['', ...new Set(nodes.map((n) => n.domain).filter((d) => d !== ''))]
     };
   }
 }

@@ -1,16 +1,17 @@
 import { LatheError } from '../base/errors';
 import type { ColumnType } from '../data/types';
 import { BATCH, ELEMENT_TYPES, attr, type GraphBuilder, type Value } from './graph';
-import { INPUT_ELEMENT_TYPES } from './metadata';
+import { INPUT_ELEMENT_TYPES, MISSING_DATETIME } from './metadata';
 
 /**
  * How a fitted step lowers itself into the graph, column by column. A step kind's
  * `lower(ctx, params, state)` reads the current value of each column it uses with
  * `column(name)`, adds nodes through `ctx.graph`, and publishes what it makes with
  * `setColumn(name, value)` (a new or a replaced column) or `dropColumn(name)`. Column values
- * are [N, 1]: double for numbers and booleans (missing = NaN), string for categories and text
- * (missing = ""), int64 milliseconds since the epoch, UTC, for datetimes. A raw column read
- * before any step wrote it becomes a graph input named as the column, so the graph takes
+ * are [N, 1], as a Frame holds them: double for numbers, booleans and datetimes (milliseconds
+ * since the epoch; missing = NaN), string for categories and text (missing = ""). A raw column
+ * read before any step wrote it becomes a graph input named as the column (a datetime arrives
+ * as int64, MISSING_DATETIME for missing, and is turned into double once), so the graph takes
  * exactly the raw columns the pipeline reads. A step that cannot be lowered calls `refuse`.
  */
 export interface Lowering {
@@ -36,6 +37,27 @@ function isColumnShape(value: Value): boolean {
   return value.shape === null || (value.shape.length === 2 && value.shape[1] === 1);
 }
 
+/** int64 epoch milliseconds → double, MISSING_DATETIME → NaN (exact below 2^53 ms). */
+function datetimeAsDouble(g: GraphBuilder, input: Value): Value {
+  const shape = input.shape;
+  const missing = g.op(
+    'Equal',
+    [input, g.int64s('missing_datetime', BigInt64Array.of(MISSING_DATETIME), [])],
+    { dtype: 'bool', shape, name: `${input.name}_missing` }
+  );
+  const ms = g.op(
+    'Cast',
+    [input],
+    { dtype: 'double', shape, name: `${input.name}_ms` },
+    { to: attr.int(ELEMENT_TYPES.double) }
+  );
+  return g.op('Where', [missing, g.doubles('nan', [NaN], []), ms], {
+    dtype: 'double',
+    shape,
+    name: `${input.name}_time`
+  });
+}
+
 export class ColumnLowering implements Lowering {
   readonly graph: GraphBuilder;
   step: string | null = null;
@@ -53,7 +75,10 @@ export class ColumnLowering implements Lowering {
     return this.step ? `the step "${this.step}"` : 'the model';
   }
 
-  /** The raw columns the graph reads (its inputs), in the order they were first read. */
+  /**
+   * The raw columns read so far, in the order they were first read. The built graph keeps those
+   * its outputs need (GraphDef.inputs).
+   */
   get inputs(): readonly RawColumn[] {
     return this.read;
   }
@@ -76,7 +101,8 @@ export class ColumnLowering implements Lowering {
       );
     }
     if ('dtype' in entry) return entry;
-    const value = this.graph.input(name, INPUT_ELEMENT_TYPES[entry.type]);
+    const input = this.graph.input(name, INPUT_ELEMENT_TYPES[entry.type]);
+    const value = entry.type === 'datetime' ? datetimeAsDouble(this.graph, input) : input;
     this.read.push(entry);
     this.current.set(name, value);
     return value;

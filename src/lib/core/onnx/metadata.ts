@@ -38,11 +38,20 @@ export const INPUT_ELEMENT_TYPES: Readonly<Record<ColumnType, 'double' | 'string
     text: 'string'
   });
 
+/**
+ * A missing datetime in an int64 input (int64 has no NaN): the smallest int64, which no real
+ * date reaches.
+ */
+export const MISSING_DATETIME = -(2n ** 63n);
+
 export interface InputField {
   /** The graph input's name: the raw column's. */
   name: string;
   type: ColumnType;
-  /** The input's element type ([N, 1]); datetimes are milliseconds since the epoch, UTC. */
+  /**
+   * The input's element type ([N, 1]); datetimes are milliseconds since the epoch, UTC, with
+   * MISSING_DATETIME for a missing one.
+   */
   elementType: 'double' | 'string' | 'int64';
   /** Texts the ingest read as missing (compared trimmed, case-insensitively): send NaN or "". */
   missingTokens: string[];
