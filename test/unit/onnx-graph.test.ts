@@ -73,6 +73,23 @@ describe('GraphBuilder', () => {
     expect(graph.outputs).toEqual([{ name: 'out', dtype: 'float', shape: [BATCH, 1] }]);
     expect(graph.domains).toEqual(['']);
   });
+
+  it('keeps only the nodes, constants and inputs the outputs need', () => {
+    const g = new GraphBuilder('g');
+    const x = g.input('x', 'double');
+    const target = g.input('target', 'string');
+    g.op('LabelEncoder', [target], { dtype: 'int64', name: 'unused_code' }, {}, 'ai.onnx.ml');
+    const unusedScale = g.doubles('unused_scale', [2], []);
+    g.op('Mul', [x, unusedScale], { dtype: 'double', name: 'unused_product' });
+    const y = g.op('Add', [x, g.doubles('one', [1], [])], { dtype: 'double', shape: [BATCH, 1] });
+    g.output(y, 'y');
+    const graph = g.build();
+    expect(graph.inputs.map((v) => v.name)).toEqual(['x']);
+    expect(graph.initializers.map((t) => t.name)).toEqual(['one']);
+    expect(graph.nodes.map((n) => n.opType)).toEqual(['Add', 'Identity']);
+    expect(graph.valueInfo.map((v) => v.name)).toEqual(['add']);
+    expect(graph.domains).toEqual(['']);
+  });
 });
 
 describe('ColumnLowering', () => {
@@ -90,7 +107,9 @@ describe('ColumnLowering', () => {
     expect(ctx.columns).toEqual(['age', 'city', 'signup', 'id', 'label']);
     expect(ctx.column('city')).toEqual({ name: 'city', dtype: 'string', shape: [BATCH, 1] });
     expect(ctx.column('city')).toBe(ctx.column('city'));
-    expect(ctx.column('signup').dtype).toBe('int64');
+    // A datetime arrives as int64 milliseconds and is read, like a Frame's, as double.
+    expect(ctx.column('signup').dtype).toBe('double');
+    expect(g.value('signup')?.dtype).toBe('int64');
     expect(ctx.column('age').dtype).toBe('double');
     // Only the columns read are inputs, in the order they were read.
     expect(ctx.inputs.map((c) => c.name)).toEqual(['city', 'signup', 'age']);
