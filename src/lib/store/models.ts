@@ -48,7 +48,12 @@ export const ModelRecordSchema = v.object({
   /** Evaluation reports per split ('validation', 'test'), plain JSON. */
   metrics: v.record(v.string(), JSON_VALUE),
   notes: v.pipe(v.string(), v.maxLength(20_000)),
-  createdAt: v.number()
+  createdAt: v.number(),
+  /**
+   * The exported model: ONNX bytes in 'blobs' under `hash`, verified against the app's own
+   * predictions when saved. Absent on versions saved before ONNX export existed.
+   */
+  onnx: v.optional(v.object({ hash: HASH, bytes: COUNT }))
 });
 
 export type ModelRecord = v.InferOutput<typeof ModelRecordSchema>;
@@ -77,14 +82,19 @@ export function parseAliasRecord(value: unknown): Parsed<AliasRecord> {
 
 export type ModelMeta = Omit<
   ModelRecord,
-  'id' | 'version' | 'weightsHash' | 'weightsBytes' | 'createdAt'
+  'id' | 'version' | 'weightsHash' | 'weightsBytes' | 'createdAt' | 'onnx'
 >;
 
 export interface ModelMethods {
-  /** Stores the packed weights and the record atomically; numbers the version. */
-  saveModel(weights: Uint8Array, meta: ModelMeta): Promise<ModelRecord>;
+  /**
+   * Stores the packed weights, the exported ONNX model when given, and the record atomically;
+   * numbers the version.
+   */
+  saveModel(weights: Uint8Array, meta: ModelMeta, onnx?: Uint8Array): Promise<ModelRecord>;
   listModels(): Promise<(ModelRecord | UnreadableModel)[]>;
   loadModelWeights(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array }>;
+  /** The version's exported ONNX bytes; null for a version saved before export existed. */
+  loadModelOnnx(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array | null }>;
   updateModel(id: string, changes: { name?: string; notes?: string }): Promise<void>;
   /** Refused (MODEL_IN_USE) while an alias points at the model. */
   deleteModel(id: string): Promise<void>;
@@ -94,8 +104,9 @@ export function modelMethods(database: Database): ModelMethods {
   const { db, withLock, changed } = database;
 
   return {
-    async saveModel(weights, meta) {
+    async saveModel(weights, meta, onnx) {
       const weightsHash = await sha256Hex(weights);
+      const onnxHash = onnx ? await sha256Hex(onnx) : null;
       // Everything recorded about the run that makes it this run: the same settings trained
       // again on the same backend give the same id (one version); any difference, another.
       const backend = meta.backend;
@@ -113,6 +124,7 @@ export function modelMethods(database: Database): ModelMethods {
       ]);
       const id = await sha256Hex(new TextEncoder().encode(identity));
       const bytes = database.toStored(weights);
+      const onnxBytes = onnx ? database.toStored(onnx) : null;
       return withLock(async () => {
         const existing = parseModelRecord(await db.get('models', id));
         if (existing.ok) return existing.record;
@@ -125,7 +137,8 @@ export function modelMethods(database: Database): ModelMethods {
           version,
           weightsHash,
           weightsBytes: weights.byteLength,
-          createdAt: Date.now()
+          createdAt: Date.now(),
+          ...(onnx && onnxHash ? { onnx: { hash: onnxHash, bytes: onnx.byteLength } } : {})
         };
         const valid = parseModelRecord(record);
         if (!valid.ok) {
@@ -135,10 +148,11 @@ export function modelMethods(database: Database): ModelMethods {
           ['blobs', 'models'],
           (tx, track) => {
             track(tx.objectStore('blobs').put(bytes, weightsHash));
+            if (onnxBytes && onnxHash) track(tx.objectStore('blobs').put(onnxBytes, onnxHash));
             track(tx.objectStore('models').put(record));
           },
           meta.name,
-          weights.byteLength
+          weights.byteLength + (onnx?.byteLength ?? 0)
         );
         changed();
         return record;
@@ -164,6 +178,21 @@ export function modelMethods(database: Database): ModelMethods {
         'Delete the model and train it again.'
       );
       return { record: parsed.record, bytes };
+    },
+
+    async loadModelOnnx(id) {
+      const parsed = parseModelRecord(await db.get('models', id));
+      if (!parsed.ok) {
+        throw new LatheError('MODEL_NOT_FOUND', `There is no readable saved model ${id}.`, { id });
+      }
+      const { record } = parsed;
+      if (!record.onnx) return { record, bytes: null };
+      const bytes = await database.readVerified(
+        record.onnx.hash,
+        `the ONNX file of "${record.name}"`,
+        'Delete the model and train it again.'
+      );
+      return { record, bytes };
     },
 
     async updateModel(id, changes) {
@@ -203,24 +232,21 @@ export function modelMethods(database: Database): ModelMethods {
           );
         }
         const target = parseModelRecord(await tx.objectStore('models').get(id));
-        let blobShared = false;
+        // Blobs are content-addressed: keep those another version also uses.
+        const doomed = new Set<string>();
         if (target.ok) {
+          doomed.add(target.record.weightsHash);
+          if (target.record.onnx) doomed.add(target.record.onnx.hash);
           for (const other of await tx.objectStore('models').getAll()) {
             const parsed = parseModelRecord(other);
-            if (
-              parsed.ok &&
-              parsed.record.id !== id &&
-              parsed.record.weightsHash === target.record.weightsHash
-            ) {
-              blobShared = true;
-            }
+            if (!parsed.ok || parsed.record.id === id) continue;
+            doomed.delete(parsed.record.weightsHash);
+            if (parsed.record.onnx) doomed.delete(parsed.record.onnx.hash);
           }
         }
         await Promise.all([
           tx.objectStore('models').delete(id),
-          target.ok && !blobShared
-            ? tx.objectStore('blobs').delete(target.record.weightsHash)
-            : Promise.resolve(),
+          ...[...doomed].map((hash) => tx.objectStore('blobs').delete(hash)),
           tx.done
         ]);
       });
