@@ -383,6 +383,39 @@ describe('applyPipeline', () => {
     const mismatch = await rejection(applyPipeline(frame, spec, fit.states.slice(1), { kinds }));
     expect(mismatch.code).toBe('STATE_MISMATCH');
   });
+
+  it('tells which input rows a filter kept, and with `inference` keeps every row', async () => {
+    const spec = baseSpec({
+      steps: [
+        { type: 'scale', columns: ['x'] },
+        { type: 'filter', expr: 'x > 0.5' },
+        { type: 'drop', columns: ['t'] }
+      ]
+    });
+    const frame = dataFrame();
+    const fit = await fitPipeline(frame, spec);
+    const raw = takeRows(frame, fit.indices.test);
+    const applied = await applyPipeline(raw, spec, fit.states);
+    expect(applied.frame).toEqual(fit.splits.test);
+    // The rows kept are those whose scaled x is above 0.5, by their own reckoning.
+    const { center, scale } = (fit.states[0] as { columns: { center: number; scale: number }[] })
+      .columns[0];
+    const rawX = num(raw, 'x').values;
+    const expected = [...rawX.keys()].filter((i) => (rawX[i] - center) / scale > 0.5);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(raw.rows);
+    expect(Array.from(applied.rowIds!)).toEqual(expected);
+
+    const inference = await applyPipeline(raw, spec, fit.states, { inference: true });
+    expect(inference.frame.rows).toBe(raw.rows);
+    expect(Array.from(inference.rowIds!)).toEqual([...rawX.keys()]);
+    expect(takeRows(inference.frame, applied.rowIds!)).toEqual(applied.frame);
+
+    // A row step that cannot tell which rows it keeps leaves the row numbers unknown.
+    const unknown = baseSpec({ steps: [{ type: 'keepAbove', column: 'y', above: 0 }] });
+    const fitted = await fitPipeline(frame, unknown, { kinds });
+    expect((await applyPipeline(raw, unknown, fitted.states, { kinds })).rowIds).toBeNull();
+  });
 });
 
 describe('previewPipeline', () => {
