@@ -12,6 +12,8 @@ export {
   type AliasRecord,
   type ModelMeta,
   type ModelRecord,
+  type OnnxChecks,
+  type OnnxFile,
   type UnreadableModel
 } from './models';
 export { modelHistory, modelNetwork, modelReport } from './model-views';
