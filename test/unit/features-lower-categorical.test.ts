@@ -114,14 +114,14 @@ describe('ordinal lowered vs OrdinalEncoder', () => {
     };
     const train = frame(cat('c', ['low', 'high', null]), num('n', [2 ** 53, -3, 7], 'integer'));
     const test = frame(
-      cat('c', ['high', null, 'mid', 'low']),
-      num('n', [-3, null, 2 ** 53 - 1, 2 ** 53], 'integer')
+      cat('c', ['high', null, 'mid', 'low', 'low', 'low']),
+      num('n', [-3, null, 2 ** 53 - 1, 2 ** 53, Infinity, 6.5], 'integer')
     );
     const run = await runLowered(ordinalStep, params, train, test);
     expectLoweredEqual(run);
-    expect(graphColumn(run, 'c')).toEqual([0, 1e300, 0.1, 1]);
+    expect(graphColumn(run, 'c')).toEqual([0, 1e300, 0.1, 1, 1, 1]);
     // 2^53 - 1 is a float32 neighbour of 2^53 yet a different category.
-    expect(graphColumn(run, 'n')).toEqual([0, 1e300, 0.1, 2]);
+    expect(graphColumn(run, 'n')).toEqual([0, 1e300, 0.1, 2, 0.1, 0.1]);
   });
 });
 
@@ -200,6 +200,21 @@ describe('onehot lowered: every way a value reaches a column', () => {
     expect(graphColumn(run, 'n=(other)')).toEqual([0, 1, 1, 0, 0]);
     // A column seen only missing, with missing as zeros: only (other), for every present value.
     expect(graphColumn(run, 'e=(other)')).toEqual([1, 0, 1, 1, 1]);
+  });
+  it('many integers near each other (a table) or not (compared one by one), odd values unknown', async () => {
+    const odd = [2.5, Infinity, -Infinity, 1000, 1e300, -1e300, 0, null, -0];
+    const near = [...Array(70).keys(), 100];
+    for (const keys of [near, [...near, 2 ** 40], [1, 2, 3, 0]]) {
+      const train = frame(num('n', keys, 'integer'));
+      const test = frame(num('n', [...keys, ...odd], 'integer'));
+      const run = await runLowered(onehotStep, { columns: ['n'], unknown: 'other' }, train, test);
+      expectLoweredEqual(run, `${keys.length} keys`);
+      // Missing was never seen in training, so it is unknown too.
+      const other = [...keys.map(() => 0), 1, 1, 1, 1, 1, 1, 0, 1, 0];
+      expect(graphColumn(run, 'n=(other)')).toEqual(other);
+      const zero = [...keys.map((k) => (k === 0 ? 1 : 0)), 0, 0, 0, 0, 0, 0, 1, 0, 1];
+      expect(graphColumn(run, 'n=0')).toEqual(zero);
+    }
   });
   it('a column that encodes to nothing is dropped, as apply drops it', async () => {
     const train = frame(num('x', [1, 2]), cat('e', [null, null]));
