@@ -60,7 +60,7 @@ export interface OnnxEnvironment {
 }
 
 export interface ExportInput {
-  featureSet: FeatureSetRecord;
+  featureSet: Pick<FeatureSetRecord, 'id' | 'datasetHash' | 'specHash' | 'states'>;
   /** The feature set's spec with the model's sections. */
   spec: PipelineSpec;
   /** The stored training split (transformed): it fixes the class order. */
