@@ -58,7 +58,7 @@ function numberTo(x: number, to: ColumnType): number {
     case 'integer':
       return Number.isFinite(x) ? Math.trunc(x) + 0 : NaN;
     case 'boolean':
-      return x === 0 ? 0 : 1;
+      return x === 0 ? 0 : x === x ? 1 : NaN;
     case 'datetime':
       return Number.isFinite(x) && Math.abs(x) <= MAX_DATE_MS ? x : NaN;
     default:
