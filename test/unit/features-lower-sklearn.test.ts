@@ -8,6 +8,7 @@
  * written out here.
  */
 import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { bucketizeStep } from '../../src/lib/core/features/bucketize';
 import { castStep } from '../../src/lib/core/features/cast';
@@ -19,6 +20,8 @@ import { log1pStep } from '../../src/lib/core/features/log1p';
 import { scaleStep } from '../../src/lib/core/features/scale';
 import type { StepContext } from '../../src/lib/core/features/step';
 import { winsorizeStep } from '../../src/lib/core/features/winsorize';
+import { GraphBuilder } from '../../src/lib/core/onnx/graph';
+import { ColumnLowering } from '../../src/lib/core/onnx/lowering';
 import { cat, frame, num } from '../fixtures/features/frames';
 import { expectLoweredEqual, runLowered, type LoweredRun } from './lowered';
 
@@ -353,4 +356,13 @@ describe('cast conversions ONNX opset 17 cannot express are refused, naming the 
       await expect(run).rejects.toThrow(/^The step "Step 1 \(cast\)" cannot be exported to ONNX/);
       await expect(run).rejects.toThrow(reason);
     });
+  it('a state fitted before cast recorded the column types', () => {
+    const ctx = new ColumnLowering(new GraphBuilder(), [{ name: 'f', type: 'float' }]);
+    ctx.step = 'Step 2 (cast)';
+    const params = v.parse(castStep.params, { columns: ['f'], to: 'integer' });
+    const old = { invalid: [] } as unknown as ReturnType<typeof castStep.fit>;
+    expect(() => castStep.lower!(ctx, params, old, { index: 1, seed: 1 })).toThrow(
+      /^The step "Step 2 \(cast\)" cannot be exported to ONNX: its fitted state does not record the column types; fit the pipeline again\.$/
+    );
+  });
 });
