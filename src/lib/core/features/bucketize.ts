@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { GraphBuilder, Value } from '../onnx/graph';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
-import { cast, elementwise, keepMissing, scalar, withConstant } from './lowerkit';
+import { cast, elementwise, keepMissing, scalar, scalarInt, withConstant } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -103,7 +103,7 @@ function lowerColumn(g: GraphBuilder, x: Value, s: ColumnState): Value {
   if (inner.length === 0) return keepMissing(g, x, scalar(g, `${name}_only`, 0), name);
   const bits = 32 - Math.clz32(inner.length);
   const padded = Float64Array.from({ length: 2 ** bits - 1 }, (_, i) => inner[i] ?? NaN);
-  const int = (value: number) => g.int64s(`${name}_step`, [value], []);
+  const int = (value: number) => scalarInt(g, `${name}_step`, value);
   const first = 2 ** (bits - 1);
   const reached = withConstant(
     g,

@@ -4,7 +4,7 @@ import { parseDatetime } from '../data/date';
 import { parseNumber } from '../data/number';
 import { COLUMN_TYPES, MISSING_TOKENS, type ColumnSchema, type ColumnType } from '../data/types';
 import { columnKind, type CategoryColumn, type Frame, type FrameColumn } from './frame';
-import { cast, elementwise, keepMissing, scalar, withConstant } from './lowerkit';
+import { cast, elementwise, keepMissing, scalar, scalarText, withConstant } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -234,7 +234,7 @@ function lowerLabel(g: GraphBuilder, x: Value, name: string, from: ColumnType): 
   let text: Value;
   if (from === 'boolean') {
     const zero = withConstant(g, 'Equal', x, 0, `${name}_false`, 'bool');
-    const words = [g.strings(`${name}_no`, ['false'], []), g.strings(`${name}_yes`, ['true'], [])];
+    const words = [scalarText(g, `${name}_no`, 'false'), scalarText(g, `${name}_yes`, 'true')];
     text = elementwise(g, 'Where', [zero, ...words], x, `${name}_word`, 'string');
   } else if (from === 'integer') {
     const int = cast(g, x, 'int64', `${name}_int64`);
@@ -244,7 +244,7 @@ function lowerLabel(g: GraphBuilder, x: Value, name: string, from: ColumnType): 
   return elementwise(
     g,
     'Where',
-    [missing, g.strings(`${name}_empty`, [''], []), text],
+    [missing, scalarText(g, `${name}_empty`, ''), text],
     x,
     name,
     'string'

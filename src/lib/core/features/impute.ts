@@ -3,7 +3,7 @@ import { attr, type GraphBuilder, type Value } from '../onnx/graph';
 import { COLUMN_TYPES, type ColumnSchema, type ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
-import { cast, elementwise, scalar } from './lowerkit';
+import { cast, elementwise, scalar, scalarText } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   NUMERIC_TYPES,
@@ -288,7 +288,7 @@ export const imputeStep: StepKind<Params, State> = {
       if (x.dtype === 'string') {
         missing = stringMissing(g, x, name);
         const text = typeof s.value === 'string' ? s.value : numberLabel(s.value);
-        fill = g.strings(`${name}_fill`, [text], []);
+        fill = scalarText(g, `${name}_fill`, text);
       } else {
         missing = elementwise(g, 'IsNaN', [x], x, `${name}_missing_mask`, 'bool');
         fill = scalar(g, `${name}_fill`, typeof s.value === 'number' ? s.value : Number(s.value));

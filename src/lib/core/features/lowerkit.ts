@@ -12,9 +12,25 @@ import {
   type Value
 } from '../onnx/graph';
 
-/** A double constant of shape [], which broadcasts against a column. */
+/**
+ * The shape of a constant that broadcasts against a column: [1, 1] rather than [], since
+ * onnxruntime-web's elementwise kernels take a much slower path when the ranks differ.
+ */
+const ONE = [1, 1];
+
+/** A double constant that broadcasts against a column. */
 export function scalar(g: GraphBuilder, hint: string, value: number): Value {
-  return g.doubles(hint, [value], []);
+  return g.doubles(hint, [value], ONE);
+}
+
+/** A string constant that broadcasts against a column. */
+export function scalarText(g: GraphBuilder, hint: string, value: string): Value {
+  return g.strings(hint, [value], ONE);
+}
+
+/** An int64 constant that broadcasts against a column. */
+export function scalarInt(g: GraphBuilder, hint: string, value: number): Value {
+  return g.int64s(hint, [value], ONE);
 }
 
 /** One node whose output has the shape of `like` (elementwise operators, broadcasting a scalar). */
