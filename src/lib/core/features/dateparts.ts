@@ -12,6 +12,7 @@ import {
   replaceColumns,
   schemaIndex
 } from './stepkit';
+import { scalar } from './lowerkit';
 
 const TYPE = 'dateparts';
 const ALLOWED: readonly ColumnType[] = ['datetime'];
@@ -96,7 +97,7 @@ function lowerParts(onnx: Lowering, name: string, wanted: readonly Part[]): Map<
   const constants = new Map<number, Value>();
   const k = (x: number): Value => {
     let c = constants.get(x);
-    if (c === undefined) constants.set(x, (c = g.doubles(`${name}_${x}`, [x], [])));
+    if (c === undefined) constants.set(x, (c = scalar(g, `${name}_${x}`, x)));
     return c;
   };
   const op = (type: string, a: Value, b: Value | null = null) =>

@@ -5,6 +5,7 @@
  */
 import { attr, ELEMENT_TYPES, type Value } from '../onnx/graph';
 import type { Lowering } from '../onnx/lowering';
+import { scalar, scalarInt } from './lowerkit';
 
 /** A training category: text for categorical/text columns, a number for integer/boolean ones. */
 export type CategoryKey = string | number;
@@ -69,14 +70,14 @@ export function categoryCodes(ctx: Lowering, column: string, lookup: CategoryCod
   }
   const known =
     keys.length === 0
-      ? g.int64s(`${column}_unknown_code`, [lookup.unknown], [])
+      ? scalarInt(g, `${column}_unknown_code`, lookup.unknown)
       : keysFitTable(keys)
         ? rangeCodes(ctx, column, x, keys, codes, lookup.unknown)
         : compareCodes(ctx, column, x, keys, codes, lookup.unknown);
   const missing = g.op('IsNaN', [x], { dtype: 'bool', shape: x.shape, name: `${column}_missing` });
   return g.op(
     'Where',
-    [missing, g.int64s(`${column}_missing_code`, [lookup.missing], []), known],
+    [missing, scalarInt(g, `${column}_missing_code`, lookup.missing), known],
     out
   );
 }
@@ -118,8 +119,8 @@ function rangeCodes(
   keys.forEach((key, i) => (table[key - lo] = codes[i]));
   const bool = (type: string, inputs: Value[], name: string) =>
     g.op(type, inputs, { dtype: 'bool', shape, name: `${column}_${name}` });
-  const first = g.doubles(`${column}_first_key`, [lo], []);
-  const last = g.doubles(`${column}_last_key`, [hi], []);
+  const first = scalar(g, `${column}_first_key`, lo);
+  const last = scalar(g, `${column}_last_key`, hi);
   // NaN and ±Infinity fail these comparisons, so they never index the table.
   const inside = bool(
     'And',
@@ -129,7 +130,7 @@ function rangeCodes(
   const whole = g.op('Floor', [x], { dtype: 'double', shape, name: `${column}_floor` });
   const hit = bool('And', [inside, bool('Equal', [whole, x], 'whole')], 'in_table');
   const offset = g.op('Sub', [x, first], { dtype: 'double', shape, name: `${column}_offset` });
-  const safe = g.op('Where', [hit, offset, g.doubles(`${column}_zero`, [0], [])], {
+  const safe = g.op('Where', [hit, offset, scalar(g, `${column}_zero`, 0)], {
     dtype: 'double',
     shape,
     name: `${column}_slot`
@@ -145,7 +146,7 @@ function rangeCodes(
     shape,
     name: `${column}_found`
   });
-  return g.op('Where', [hit, found, g.int64s(`${column}_unknown_code`, [unknown], [])], {
+  return g.op('Where', [hit, found, scalarInt(g, `${column}_unknown_code`, unknown)], {
     dtype: 'int64',
     shape,
     name: `${column}_known`
@@ -183,7 +184,7 @@ function compareCodes(
     shape,
     name: `${column}_shift`
   });
-  return g.op('Add', [shift, g.int64s(`${column}_unknown_code`, [unknown], [])], {
+  return g.op('Add', [shift, scalarInt(g, `${column}_unknown_code`, unknown)], {
     dtype: 'int64',
     shape,
     name: `${column}_known`
