@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
+import { BATCH, ELEMENT_TYPES, attr, type GraphBuilder, type Value } from '../onnx/graph';
+import type { Lowering } from '../onnx/lowering';
 import type { CategoryColumn, Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
@@ -64,6 +66,12 @@ type ColumnState = {
 type State = { columns: ColumnState[] };
 
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
+
+/** The tokens of the text, as onnxruntime's Tokenizer reads them (RE2 syntax). */
+const TOKEN_EXPRESSION = '[\\p{L}\\p{N}_]{2,}';
+
+/** Fills the rows of the Tokenizer's output after their tokens; never a token itself. */
+const TOKEN_PAD = '#';
 
 /** Token → count for one text. */
 function tokenize(text: string): Map<string, number> {
@@ -165,6 +173,135 @@ function vectorize(col: CategoryColumn, s: ColumnState, p: Params): FrameColumn[
   }));
 }
 
+/**
+ * The step's tokenizer as graph nodes: texts [M] → their tokens [M, T], each row padded with
+ * TOKEN_PAD after its tokens.
+ */
+export function lowerTokenizer(g: GraphBuilder, text: Value): Value {
+  const lowered = g.op(
+    'StringNormalizer',
+    [text],
+    { dtype: 'string', shape: text.shape, name: `${text.name}_lower` },
+    { case_change_action: attr.string('LOWER'), is_case_sensitive: attr.int(0) }
+  );
+  return g.op(
+    'Tokenizer',
+    [lowered],
+    { dtype: 'string', shape: null, name: `${text.name}_tokens` },
+    {
+      mark: attr.int(0),
+      mincharnum: attr.int(1),
+      pad_value: attr.string(TOKEN_PAD),
+      tokenexp: attr.string(TOKEN_EXPRESSION)
+    },
+    'com.microsoft'
+  );
+}
+
+/**
+ * One column's vocabulary values, [N, V] double: StringNormalizer → Tokenizer →
+ * TfIdfVectorizer (counts), as sklearn-onnx lowers its vectorizers, then idf and the rows'
+ * Euclidean norm in double. A row of "" is added to the texts and dropped from the counts, so
+ * that a batch of no rows runs (StringNormalizer refuses an empty input).
+ */
+function lowerVectorizer(g: GraphBuilder, text: Value, s: ColumnState, p: Params): Value {
+  const flat = g.op('Reshape', [text, g.int64s('flat', [-1])], {
+    dtype: 'string',
+    shape: [BATCH],
+    name: `${s.column}_texts`
+  });
+  const padded = g.op(
+    'Concat',
+    [flat, g.strings('empty_text', [''])],
+    {
+      dtype: 'string',
+      shape: null,
+      name: `${s.column}_padded`
+    },
+    { axis: attr.int(0) }
+  );
+  const v = s.vocabulary.length;
+  const counts = g.op(
+    'TfIdfVectorizer',
+    [lowerTokenizer(g, padded)],
+    { dtype: 'float', shape: null, name: `${s.column}_counts` },
+    {
+      mode: attr.string('TF'),
+      min_gram_length: attr.int(1),
+      max_gram_length: attr.int(1),
+      max_skip_count: attr.int(0),
+      ngram_counts: attr.ints([0]),
+      ngram_indexes: attr.ints(s.vocabulary.map((_, j) => j)),
+      pool_strings: attr.strings(s.vocabulary)
+    }
+  );
+  const rows = g.op(
+    'Slice',
+    [counts, g.int64s('first_row', [0]), g.int64s('last_row', [-1]), g.int64s('rows_axis', [0])],
+    { dtype: 'float', shape: [BATCH, v], name: `${s.column}_row_counts` }
+  );
+  const shape = [BATCH, v];
+  const tf = g.op(
+    'Cast',
+    [rows],
+    { dtype: 'double', shape, name: `${s.column}_tf` },
+    { to: attr.int(ELEMENT_TYPES.double) }
+  );
+  if (p.mode === 'counts') return tf;
+  const weighted = g.op('Mul', [tf, g.doubles(`${s.column}_idf`, s.idf, [1, v])], {
+    dtype: 'double',
+    shape,
+    name: `${s.column}_tfidf`
+  });
+  const rowShape = [BATCH, 1];
+  const squares = g.op(
+    'ReduceSumSquare',
+    [weighted],
+    { dtype: 'double', shape: rowShape, name: `${s.column}_squares` },
+    { axes: attr.ints([1]), keepdims: attr.int(1) }
+  );
+  const norm = g.op('Sqrt', [squares], {
+    dtype: 'double',
+    shape: rowShape,
+    name: `${s.column}_norm`
+  });
+  const zero = g.doubles('zero', [0], []);
+  const empty = g.op('Equal', [norm, zero], {
+    dtype: 'bool',
+    shape: rowShape,
+    name: `${s.column}_empty`
+  });
+  const divisor = g.op('Where', [empty, g.doubles('one', [1], []), norm], {
+    dtype: 'double',
+    shape: rowShape,
+    name: `${s.column}_divisor`
+  });
+  return g.op('Div', [weighted, divisor], { dtype: 'double', shape, name: `${s.column}_values` });
+}
+
+function lowerColumn(onnx: Lowering, s: ColumnState, p: Params): void {
+  const text = onnx.column(s.column);
+  if (text.dtype !== 'string') {
+    onnx.refuse(`the column "${s.column}" holds ${text.dtype} values, not text.`);
+  }
+  if (!p.keep) onnx.dropColumn(s.column);
+  const v = s.vocabulary.length;
+  if (v === 0) return;
+  const g = onnx.graph;
+  const values = lowerVectorizer(g, text, s, p);
+  const names = s.vocabulary.map((t) => `${s.column}:${t}`);
+  const columns =
+    v === 1
+      ? [values]
+      : g.node(
+          'Split',
+          [values],
+          names.map((name) => ({ dtype: 'double' as const, shape: [BATCH, 1], name })),
+          { axis: attr.int(1) }
+        );
+  names.forEach((name, j) => onnx.setColumn(name, columns[j]));
+}
+
 export const textStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Text to token counts / TF-IDF',
@@ -179,7 +316,8 @@ export const textStep: StepKind<Params, State> = {
   },
   examples: [
     { columns: ['notes'] },
-    { columns: ['notes'], mode: 'counts', maxFeatures: 5, keep: true }
+    { columns: ['notes'], mode: 'counts', maxFeatures: 5, keep: true },
+    { columns: ['notes'], minDf: 2, keep: true }
   ],
   defaults(input) {
     const columns = columnsOfType(input, ['text']);
@@ -212,5 +350,8 @@ export const textStep: StepKind<Params, State> = {
     const columns = replaceColumns(frame.columns, replacements);
     checkUniqueNames(columns, ctx, TYPE);
     return { rows: frame.rows, columns };
+  },
+  lower(onnx, p: Params, state: State): void {
+    for (const s of state.columns) lowerColumn(onnx, s, p);
   }
 };
