@@ -24,7 +24,13 @@ import type { StepKind } from '../../src/lib/core/features/step';
 import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec, StepSpec } from '../../src/lib/core/spec/types';
 import { validatePipeline } from '../../src/lib/core/features/validate';
-import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
+import {
+  baseSpec,
+  fixtureKinds,
+  fixtures,
+  notExported,
+  testKinds
+} from '../fixtures/pipelines/kinds';
 
 const kinds = testKinds;
 const N = 500;
@@ -272,7 +278,8 @@ describe('fitPipeline', () => {
         while (performance.now() < until);
         return null;
       },
-      apply: (frame) => frame
+      apply: (frame) => frame,
+      lower: notExported
     };
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
@@ -300,7 +307,8 @@ describe('fitPipeline', () => {
       fit: () => {
         throw new Error('division by zero');
       },
-      apply: (frame) => frame
+      apply: (frame) => frame,
+      lower: notExported
     };
     const liar: StepKind = {
       ...boom,

@@ -65,7 +65,7 @@ export interface StepKind<P = unknown, S extends Json = Json> {
    * balance): an exported model predicts every row it is given, so they are left out and
    * listed in its metadata.
    */
-  readonly lower?: StepLowering<P, S> | null;
+  readonly lower: StepLowering<P, S> | null;
 }
 
 /** Written as a method type so a kind's lowering stays assignable to StepKind<unknown, Json>. */
