@@ -58,7 +58,8 @@ const FIXTURES: {
     sample: 'cars.csv',
     extraSteps: [{ type: 'drop', columns: ['Year'] }]
   },
-  { name: 'cars-mlp', spec: 'cars-by-year.json', sample: 'cars.csv' }
+  { name: 'cars-mlp', spec: 'cars-by-year.json', sample: 'cars.csv' },
+  { name: 'cars-every-step', spec: 'cars-every-step.json', sample: 'cars.csv' }
 ];
 
 /** A raw column's values as JSON, the way the graph input takes them (null = missing). */

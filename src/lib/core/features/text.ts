@@ -244,7 +244,14 @@ export function lowerTokenizer(g: GraphBuilder, text: Value): Value {
     'StringNormalizer',
     [text],
     { dtype: 'string', shape: text.shape, name: `${text.name}_lower` },
-    { case_change_action: attr.string('LOWER'), is_case_sensitive: attr.int(0) }
+    {
+      case_change_action: attr.string('LOWER'),
+      is_case_sensitive: attr.int(0),
+      // Native onnxruntime refuses the model when the locale is not installed; its default,
+      // en_US.UTF-8, is missing from slim Linux images, C.UTF-8 is in every glibc system.
+      // onnxruntime-web ignores it.
+      locale: attr.string('C.UTF-8')
+    }
   );
   return g.op(
     'Tokenizer',
