@@ -17,7 +17,10 @@ import { useBackend } from '../../src/lib/core/models/backend.ts';
 import { featureColumns, featureMatrix } from '../../src/lib/core/models/data.ts';
 import type { NetworkDef, TrainedNetwork, WeightTensor } from '../../src/lib/core/models/kind.ts';
 import { predict } from '../../src/lib/core/models/predict.ts';
+import { declareModelOutputs } from '../../src/lib/core/models/lower.ts';
 import { MODEL_KINDS, resolveModel } from '../../src/lib/core/models/registry.ts';
+import { GraphBuilder, attr } from '../../src/lib/core/onnx/graph.ts';
+import { serializeModel } from '../../src/lib/core/onnx/serialize.ts';
 import { createSession, runSession, type InputTensor } from '../../src/lib/core/onnx/runtime.ts';
 import {
   lowerExport,
@@ -193,6 +196,71 @@ export async function runOnnxSection(table: Table, add: Add): Promise<void> {
     'x',
     '>= 1.2',
     `Lathe's apply (inference) + tfjs-backend-wasm predict (batchSize ${BATCH}) on the same rows and weights, same run`
+  );
+
+  // What bounds the batch figure, in the same run: the network alone on the features already
+  // computed (float [N, d] in), and getting the two string columns into the runtime.
+  const applied = await applyPipeline(rawNoTarget, spec, fitted.states, { inference: true });
+  const matrix = featureMatrix(applied.frame, features);
+  const modelGraph = new GraphBuilder('model-only');
+  const x = modelGraph.input('x', 'float', ['N', features.length]);
+  declareModelOutputs(modelGraph, kind.lower(modelGraph, x, model));
+  const modelSession = await createSession(
+    serializeModel(modelGraph.build(), { producerVersion: 'bench', modelVersion: 1 }),
+    { threads: 1 }
+  );
+  const modelFeeds = parts.map((part, i) => ({
+    x: {
+      data: matrix.subarray(i * BATCH * features.length, (i * BATCH + part.rows) * features.length),
+      dims: [part.rows, features.length]
+    }
+  }));
+  const stringGraph = new GraphBuilder('strings-only');
+  for (const name of CATS) {
+    const code = stringGraph.op(
+      'LabelEncoder',
+      [stringGraph.input(name, 'string')],
+      { dtype: 'int64', shape: ['N', 1] },
+      {
+        keys_strings: attr.strings(['a']),
+        values_int64s: attr.ints([1]),
+        default_int64: attr.int(0)
+      },
+      'ai.onnx.ml'
+    );
+    stringGraph.output(code, `${name}_code`);
+  }
+  const stringSession = await createSession(
+    serializeModel(stringGraph.build(), { producerVersion: 'bench', modelVersion: 1 }),
+    { threads: 1 }
+  );
+  const stringFeeds = feeds.map((feed) => Object.fromEntries(CATS.map((c) => [c, feed[c]])));
+  const modelMs: number[] = [];
+  const stringMs: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    gc();
+    let t0 = performance.now();
+    for (const feed of modelFeeds) await runSession(modelSession, feed);
+    modelMs.push(performance.now() - t0);
+    t0 = performance.now();
+    for (const feed of stringFeeds) await runSession(stringSession, feed);
+    stringMs.push(performance.now() - t0);
+  }
+  await modelSession.release();
+  await stringSession.release();
+  add(
+    'onnx_model_only_rows_s',
+    raw.rows / (median(modelMs) / 1000),
+    'rows/s',
+    undefined,
+    `the same network in onnxruntime-web on the computed features (float [${BATCH}, ${features.length}] batches): the bound on onnx_batch_rows_s`
+  );
+  add(
+    'onnx_string_inputs_ms',
+    median(stringMs),
+    'ms',
+    undefined,
+    `getting the two string columns of ${raw.rows} rows into onnxruntime-web (a graph that only encodes them)`
   );
 
   // One row of raw values through preprocessing and model, in-process.
