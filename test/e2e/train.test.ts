@@ -1,19 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openApp, useApp } from './harness';
-
-/** A sample opened, its starter pipeline built, and the Train stage open. */
-async function starterOnTrain(page: Page, sample: string) {
-  await page.getByTestId(`sample-${sample}`).click();
-  await page.getByTestId('dataset-view').waitFor({ timeout: 60_000 });
-  await page.getByRole('link', { name: 'Features', exact: true }).click();
-  await page.getByTestId('preview').waitFor({ timeout: 30_000 });
-  await page.getByTestId('run-pipeline').click();
-  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
-  await page.getByRole('link', { name: 'Train', exact: true }).click();
-  await page.getByTestId('train').waitFor();
-}
+import { openApp, starterOnTrain, useApp } from './harness';
 
 async function buildPenguinFeatures(page: Page) {
   await starterOnTrain(page, 'penguins');
