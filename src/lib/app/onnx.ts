@@ -51,6 +51,12 @@ import { toJsonObject } from './json';
 import { loadFeatureSplits } from './splits';
 
 export const EVALUATED_SPLITS = ['validation', 'test'] as const;
+
+/** Why an export is refused: a step or function without a lowering, or a failed check. */
+export const EXPORT_REFUSALS: ReadonlySet<string> = new Set([
+  'ONNX_NOT_LOWERABLE',
+  'ONNX_MISMATCH'
+]);
 export type EvaluatedSplit = (typeof EVALUATED_SPLITS)[number];
 
 export interface OnnxEnvironment {

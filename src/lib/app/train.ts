@@ -14,11 +14,17 @@ import { packWeights } from '../core/models/weights';
 import type { Progress } from '../core/base/progress';
 import { parseSpec } from '../core/pipeline/parse';
 import type { PipelineSpec } from '../core/spec/types';
-import type { FeatureSetRecord, ModelRecord, Store } from '../store';
+import type { FeatureSetRecord, ModelRecord, OnnxRefusal, Store } from '../store';
 import { rememberedCalibration, type BackendEnvironment } from './backend';
 import { checkpoint } from './cancel';
 import { toJson, toJsonObject } from './json';
-import { exportAndVerify, onnxFile, type OnnxEnvironment } from './onnx';
+import {
+  EXPORT_REFUSALS,
+  exportAndVerify,
+  onnxFile,
+  type OnnxEnvironment,
+  type VerifiedExport
+} from './onnx';
 import { loadFeatureSplits } from './splits';
 import type { TrainRequest } from './requests';
 
@@ -62,8 +68,9 @@ export function modelRecordMeta(input: {
   spec: PipelineSpec;
   run: TrainingRun;
   result: TrainedModel;
-  /** Evaluation reports per split, from the exported model's run. */
+  /** Evaluation reports per split, from the exported model's run (tfjs's when it has none). */
   metrics: TrainingRun['metrics'];
+  onnxRefused?: OnnxRefusal;
   manifest: ModelMeta['manifest'];
   durationMs: number;
 }): ModelMeta {
@@ -92,6 +99,7 @@ export function modelRecordMeta(input: {
     seed: result.seed,
     durationMs: Math.round(input.durationMs),
     metrics: toJsonObject(input.metrics, 'metrics'),
+    ...(input.onnxRefused ? { onnxRefused: input.onnxRefused } : {}),
     notes: ''
   };
 }
@@ -193,20 +201,30 @@ export async function trainAndRegister(
     throw new LatheError('TRAINING_FAILED', result.reason, { code: result.code });
   }
   onEvent?.({ type: 'status', message: 'Exporting to ONNX and checking it' });
-  const exported = await exportAndVerify(
-    store,
-    {
-      featureSet,
-      spec,
-      trainSplit: splits.train,
-      model: { network: result.network, weights: result.weights, classes: run.classes },
-      features: run.features,
-      modelType: spec.model?.type ?? result.network.kind,
-      backend: result.backend
-    },
-    env.onnx,
-    { signal: hooks.signal, onProgress }
-  );
+  let exported: VerifiedExport | null = null;
+  let onnxRefused: OnnxRefusal | undefined;
+  try {
+    exported = await exportAndVerify(
+      store,
+      {
+        featureSet,
+        spec,
+        trainSplit: splits.train,
+        model: { network: result.network, weights: result.weights, classes: run.classes },
+        features: run.features,
+        modelType: spec.model?.type ?? result.network.kind,
+        backend: result.backend
+      },
+      env.onnx,
+      { signal: hooks.signal, onProgress }
+    );
+  } catch (error) {
+    // A model that cannot be exported is still a trained model: it is saved, scored by tfjs,
+    // and says why it has no file.
+    if (!(error instanceof LatheError) || !EXPORT_REFUSALS.has(error.code)) throw error;
+    onnxRefused = { code: error.code, message: error.message };
+    onEvent?.({ type: 'status', message: `Saved without an ONNX file: ${error.message}` });
+  }
   onEvent?.({ type: 'status', message: 'Saving the model' });
   onProgress?.({ phase: 'Saving the model', fraction: 1, ...(loss !== undefined ? { loss } : {}) });
   const { bytes, manifest } = packWeights(result.weights);
@@ -216,12 +234,17 @@ export async function trainAndRegister(
     spec,
     run,
     result,
-    metrics: exported.metrics,
+    metrics: exported?.metrics ?? run.metrics,
+    onnxRefused,
     manifest,
     durationMs: performance.now() - started
   });
   const known = new Set((await store.listModels()).map((m) => m.id));
   await checkpoint(hooks.signal, 'Training cancelled. No model was saved.');
-  const record = await store.saveModel(bytes, meta, onnxFile(exported, meta.name));
+  const record = await store.saveModel(
+    bytes,
+    meta,
+    exported ? onnxFile(exported, meta.name) : undefined
+  );
   return { record, reused: known.has(record.id), runMs: Math.round(performance.now() - started) };
 }

@@ -14,6 +14,7 @@ export {
   type ModelRecord,
   type OnnxChecks,
   type OnnxFile,
+  type OnnxRefusal,
   type UnreadableModel
 } from './models';
 export { modelHistory, modelNetwork, modelReport } from './model-views';

@@ -63,10 +63,15 @@ export const ModelRecordSchema = v.object({
         v.object({ rows: COUNT, worst: v.number(), labelMismatches: COUNT })
       )
     })
+  ),
+  /** Why the version has no ONNX file: a step that cannot be lowered, or a failed check. */
+  onnxRefused: v.optional(
+    v.object({ code: v.string(), message: v.pipe(v.string(), v.maxLength(20_000)) })
   )
 });
 
 export type OnnxChecks = NonNullable<ModelRecord['onnx']>['checks'];
+export type OnnxRefusal = NonNullable<ModelRecord['onnxRefused']>;
 
 /** A version's exported file, made for its id and number (the file carries them). */
 export interface OnnxFile {
@@ -218,8 +223,9 @@ export function modelMethods(database: Database): ModelMethods {
           throw new LatheError('MODEL_NOT_FOUND', `There is no saved model ${id}.`, { id });
         const file = onnx.make({ id, version: parsed.record.version });
         const hash = await sha256Hex(file);
+        const { onnxRefused: _, ...rest } = parsed.record;
         const record: ModelRecord = {
-          ...parsed.record,
+          ...rest,
           metrics,
           onnx: { hash, bytes: file.byteLength, checks: onnx.checks }
         };
