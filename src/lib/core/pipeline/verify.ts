@@ -63,7 +63,9 @@ export function onnxScores(
   if (!probabilities || !label) throw outputError('"probabilities" or "label" is missing.');
   const k = classes?.length ?? 0;
   if (probabilities.dims.length !== 2 || probabilities.dims[1] !== k) {
-    throw outputError(`"probabilities" has shape [${probabilities.dims.join(', ')}], not [N, ${k}].`);
+    throw outputError(
+      `"probabilities" has shape [${probabilities.dims.join(', ')}], not [N, ${k}].`
+    );
   }
   return {
     rows: probabilities.dims[0],
@@ -95,13 +97,20 @@ export function compareScores(
     }
   };
   if (task === 'regression') {
-    if (app.length !== rows) throw outputError(`has ${rows} rows; the app predicted ${app.length}.`);
+    if (app.length !== rows)
+      throw outputError(`has ${rows} rows; the app predicted ${app.length}.`);
     for (let i = 0; i < rows; i++) {
       const a = app[i];
       const o = scores.values[i];
       const difference = Math.abs(o - a) / Math.max(1, Math.abs(a));
       if (difference > 0 || o !== o) {
-        note({ row: i, column: null, app: a, onnx: o, difference: o === o ? difference : Infinity });
+        note({
+          row: i,
+          column: null,
+          app: a,
+          onnx: o,
+          difference: o === o ? difference : Infinity
+        });
       }
     }
   } else {
@@ -121,7 +130,13 @@ export function compareScores(
       const expected = classes![appLabels[i]];
       if (scores.labels![i] !== expected) {
         labelMismatches++;
-        note({ row: i, column: null, app: expected, onnx: scores.labels![i], difference: Infinity });
+        note({
+          row: i,
+          column: null,
+          app: expected,
+          onnx: scores.labels![i],
+          difference: Infinity
+        });
       }
     }
   }
