@@ -9,7 +9,7 @@ import {
   type AliasRecord,
   type DatasetRecord,
   type FeatureSetRecord,
-  type ModelRecord,
+  type RegistryRecord,
   type UnreadableModel,
   type Store,
   type UnreadableDataset,
@@ -102,7 +102,7 @@ function safeFileName(name: string): string {
 class Workspace {
   datasets = $state<DatasetEntry[]>([]);
   featureSets = $state<(FeatureSetRecord | UnreadableFeatureSet)[]>([]);
-  models = $state<(ModelRecord | UnreadableModel)[]>([]);
+  models = $state<(RegistryRecord | UnreadableModel)[]>([]);
   aliases = $state<AliasRecord[]>([]);
   loaded = $state(false);
   selectedId = $state<string | null>(null);
