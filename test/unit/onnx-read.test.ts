@@ -13,7 +13,7 @@ import {
   METADATA_LIMITS,
   type OnnxMetadata
 } from '../../src/lib/core/onnx/metadata';
-import { onnx } from '../../src/lib/core/onnx/proto';
+import { onnx, type OnnxProto } from '../../src/lib/core/onnx/proto';
 import {
   READ_LIMITS,
   RUNTIME_LIMITS,
@@ -25,6 +25,7 @@ import {
 } from '../../src/lib/core/onnx/read';
 import { createSession, runSession } from '../../src/lib/core/onnx/runtime';
 import { modelProto, serializeModel } from '../../src/lib/core/onnx/serialize';
+import { nested } from './protobuf-bytes';
 
 const HASH = 'ab'.repeat(32);
 
@@ -113,32 +114,6 @@ function refusal(run: () => unknown): LatheError {
     return error as LatheError;
   }
   throw new Error('expected a LatheError');
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 127) {
-    out.push((n & 127) | 128);
-    n >>>= 7;
-  }
-  out.push(n);
-  return out;
-}
-
-/**
- * Length-delimited protobuf fields nested in one another, `fields[0]` outermost, the innermost
- * empty: the bytes a message nested `fields.length` deep is made of.
- */
-function nested(fields: readonly number[]): Uint8Array {
-  const lengths = new Array<number>(fields.length);
-  let size = 0;
-  for (let i = fields.length - 1; i >= 0; i--) {
-    lengths[i] = size;
-    size += varint((fields[i] << 3) | 2).length + varint(size).length;
-  }
-  const out: number[] = [];
-  fields.forEach((f, i) => out.push(...varint((f << 3) | 2), ...varint(lengths[i])));
-  return Uint8Array.from(out);
 }
 
 describe('serialize → read', () => {

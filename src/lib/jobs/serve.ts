@@ -12,6 +12,7 @@ import {
   ExportCsvRequestSchema,
   FeatureSetRequestSchema,
   ImportanceRequestSchema,
+  ImportOnnxRequestSchema,
   IngestRequestSchema,
   PreviewRequestSchema,
   SearchRequestSchema,
@@ -27,7 +28,8 @@ const SCHEMAS: { readonly [K in JobKind]: v.GenericSchema<unknown, RequestOf<K>>
   search: SearchRequestSchema,
   importance: ImportanceRequestSchema,
   calibrate: CalibrateRequestSchema,
-  exportCsv: ExportCsvRequestSchema
+  exportCsv: ExportCsvRequestSchema,
+  importOnnx: ImportOnnxRequestSchema
 };
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(0));

@@ -328,8 +328,21 @@ export function readOnnx(bytes: Uint8Array, options: { fileName?: string } = {})
       name: f.name ?? ''
     })),
     metadataProps,
-    metadata: readMetadata(metadataProps)
+    metadata: metadataOf(metadataProps, fileName)
   };
+}
+
+function metadataOf(
+  props: OnnxSummary['metadataProps'],
+  fileName: string | undefined
+): OnnxMetadata | null {
+  try {
+    return readMetadata(props);
+  } catch (error) {
+    if (!fileName || !(error instanceof LatheError)) throw error;
+    const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+    throw new LatheError(error.code, `In "${fileName}", ${message}`, error.details);
+  }
 }
 
 /** The operator domains onnxruntime-web's wasm build has kernels for ('' is ai.onnx). */
