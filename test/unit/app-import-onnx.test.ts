@@ -149,7 +149,7 @@ describe('importing a file made elsewhere', () => {
     );
     expect(record).toMatchObject({ origin: 'imported', unusableOutputs: ['output_probability'] });
     expect(notes).toEqual([
-      `Output "output_probability" is not a tensor (ZipMap writes a sequence of maps), and onnxruntime-web cannot return it: predictions use "output_label" only. For class probabilities, convert the model without ZipMap (skl2onnx: options={'zipmap': False}).`
+      `Output "output_probability" is a sequence (of maps, as ZipMap writes), not a tensor, and onnxruntime-web cannot return it: predictions use "output_label" only. For class probabilities, convert the model without ZipMap (skl2onnx: options={'zipmap': False}).`
     ]);
   });
 

@@ -176,16 +176,21 @@ export async function importOnnx(
   );
   options.onProgress?.({ phase: 'Saved', fraction: PHASES.save });
   const usable = summary.outputs.filter((o) => !unusable.includes(o.name)).map((o) => o.name);
+  const zipMap = summary.operators.some((op) => op.opType === 'ZipMap');
   const notes = [
     ...(created
       ? []
       : [
           `${quoted(fileName)} is already in the registry as v${record.version} “${record.name}”${record.origin === 'trained' ? ' (its exported ONNX file)' : ''}; nothing was added.`
         ]),
-    ...unusable.map(
-      (name) =>
-        `Output "${name}" is not a tensor (ZipMap writes a sequence of maps), and onnxruntime-web cannot return it: predictions use ${usable.map((u) => `"${u}"`).join(' and ')} only. For class probabilities, convert the model without ZipMap (skl2onnx: options={'zipmap': False}).`
-    )
+    ...unusable.map((name) => {
+      const kind = summary.outputs.find((o) => o.name === name)?.kind ?? 'unknown';
+      const what =
+        kind === 'unknown'
+          ? 'not a tensor'
+          : `a ${kind.replace('_', ' ')}${zipMap && kind === 'sequence' ? ' (of maps, as ZipMap writes)' : ''}, not a tensor`;
+      return `Output "${name}" is ${what}, and onnxruntime-web cannot return it: predictions use ${usable.map((u) => `"${u}"`).join(' and ')} only.${zipMap ? ` For class probabilities, convert the model without ZipMap (skl2onnx: options={'zipmap': False}).` : ''}`;
+    })
   ];
   return { record, created, notes };
 }
