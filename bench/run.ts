@@ -5,7 +5,7 @@
  *
  *   npm run bench                      # everything (~1–2 min)
  *   npm run bench -- --only csv,idb    # sections: csv, quoted, memory, arrow, transform, train
- *                                      # (includes train-first-run), train-first-run, idb, shell;
+ *                                      # (includes train-first-run), train-first-run, onnx, idb, shell;
  *                                      # their figures replace the same names in latest.json
  *   npm run bench -- --rebuild         # rebuild the app before measuring the shell
  */
@@ -324,6 +324,16 @@ async function sectionTrain(): Promise<void> {
   await runTrainSection(table, add);
 }
 
+/** The exported ONNX file against Lathe's own predict path (lib/onnx.ts). */
+async function sectionOnnx(): Promise<void> {
+  console.log('\nONNX export and inference (onnxruntime-web wasm, 1 thread) vs apply + tfjs');
+  await ensureCsv(PLAIN_CSV, false);
+  const { runOnnxSection } = await import('./lib/onnx.ts');
+  const table = latheTable ?? (await latheIngest(PLAIN_CSV));
+  latheTable = table;
+  await runOnnxSection(table, add);
+}
+
 async function sectionIdb(): Promise<void> {
   console.log(
     `\nIndexedDB in headless Chromium, ~80 MB Arrow table, median of ${IDB_ROUNDS} rounds`
@@ -387,6 +397,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   transform: sectionTransform,
   train: sectionTrain,
   'train-first-run': sectionTrainFirstRun,
+  onnx: sectionOnnx,
   idb: sectionIdb,
   shell: sectionShell
 };

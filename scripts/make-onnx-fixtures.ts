@@ -1,43 +1,36 @@
 // Writes test/fixtures/onnx/: one exported model per bundled sample and per model kind × task,
-// each trained through the real path (example spec → feature pipeline → training on tfjs cpu),
-// with `<name>.expected.json` holding fixed input rows (the first test rows) and what the app's
-// own predict path (tfjs) gives for them. Until the step kinds have lowerings, the graphs take
-// the pipeline's output features (double [N, 1] each) rather than the raw columns.
+// and one pipeline using every exportable step kind, each trained through the real path (spec →
+// feature pipeline → training on tfjs cpu) and exported by the app's own export (lowering, the
+// check against the app's predictions on the validation and test rows, the metadata). Beside
+// each file, `<name>.expected.json` holds fixed raw input rows (the first test rows, as the
+// graph's inputs take them) and what the app's own path (apply, then tfjs) gives for them.
 // Run: npx tsx scripts/make-onnx-fixtures.ts && python3 scripts/check-onnx-fixtures.py
 import '@tensorflow/tfjs-backend-cpu';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { tableToIPC } from 'apache-arrow';
+import { exportAndVerify } from '../src/lib/app/onnx';
 import { sha256Hex } from '../src/lib/core/base/hash';
 import type { Json } from '../src/lib/core/base/json';
-import type { ClassificationReport } from '../src/lib/core/evaluate/classification-report';
-import type { RegressionReport } from '../src/lib/core/evaluate/regression-report';
+import { LATHE_VERSION } from '../src/lib/core/base/version';
 import { ingest } from '../src/lib/core/data/ingest';
 import { argmaxRows } from '../src/lib/core/evaluate/predict';
+import { tableToFrame, takeRows } from '../src/lib/core/features/convert';
 import { featureSetKey, pipelineHash } from '../src/lib/core/features/engine';
-import { fitPipeline } from '../src/lib/core/features/pipeline';
-import { prepareTrainingData } from '../src/lib/core/models/data';
-import { lowerModel } from '../src/lib/core/models/lower';
+import type { Frame } from '../src/lib/core/features/frame';
+import { applyPipeline, fitPipeline, splitFrame } from '../src/lib/core/features/pipeline';
+import { featureMatrix } from '../src/lib/core/models/data';
 import { predict } from '../src/lib/core/models/predict';
-import { resolveModel } from '../src/lib/core/models/registry';
 import { probabilityMatrix, runTraining } from '../src/lib/core/models/run';
 import { packWeights } from '../src/lib/core/models/weights';
-import { GraphBuilder } from '../src/lib/core/onnx/graph';
-import { ColumnLowering } from '../src/lib/core/onnx/lowering';
-import { outputNames, type OnnxMetadata } from '../src/lib/core/onnx/metadata';
-import { serializeModel } from '../src/lib/core/onnx/serialize';
 import { parseSpec } from '../src/lib/core/pipeline/parse';
 import type { ModelSpec, PipelineSpec, StepSpec } from '../src/lib/core/spec/types';
 
 const root = join(import.meta.dirname, '..');
 const out = join(root, 'test/fixtures/onnx');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  version: string;
-};
-
 /** Rows of the test split kept as fixed inputs. */
 const ROWS = 40;
-const TRAINING_ONLY = new Set(['filter', 'balance']);
 
 const FIXTURES: {
   name: string;
@@ -65,16 +58,17 @@ const FIXTURES: {
     sample: 'cars.csv',
     extraSteps: [{ type: 'drop', columns: ['Year'] }]
   },
-  { name: 'cars-mlp', spec: 'cars-by-year.json', sample: 'cars.csv' }
+  { name: 'cars-mlp', spec: 'cars-by-year.json', sample: 'cars.csv' },
+  { name: 'cars-every-step', spec: 'cars-every-step.json', sample: 'cars.csv' }
 ];
 
-function scalars(report: ClassificationReport | RegressionReport): Record<string, number | null> {
-  const names =
-    report.task === 'regression'
-      ? (['r2', 'rmse', 'mae', 'mse', 'mape'] as const)
-      : (['accuracy', 'balancedAccuracy', 'rocAuc', 'prAuc', 'logLoss', 'brier'] as const);
-  const record = report as unknown as Record<string, number>;
-  return Object.fromEntries(names.map((n) => [n, Number.isFinite(record[n]) ? record[n] : null]));
+/** A raw column's values as JSON, the way the graph input takes them (null = missing). */
+function inputValues(frame: Frame, name: string): (number | string | null)[] {
+  const column = frame.columns.find((c) => c.name === name)!;
+  if (column.kind === 'category') {
+    return Array.from(column.codes, (c) => (c < 0 ? '' : column.dictionary[c]));
+  }
+  return Array.from(column.values, (x) => (Number.isNaN(x) ? null : x));
 }
 
 await tf.setBackend('cpu');
@@ -82,97 +76,68 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 for (const fixture of FIXTURES) {
-  const spec: PipelineSpec = parseSpec(
-    JSON.parse(readFileSync(join(root, 'test/fixtures/pipelines', fixture.spec), 'utf8'))
-  );
+  const spec: PipelineSpec = parseSpec({
+    ...JSON.parse(readFileSync(join(root, 'test/fixtures/pipelines', fixture.spec), 'utf8')),
+    ...(fixture.model ? { model: fixture.model } : {})
+  });
   spec.steps.push(...(fixture.extraSteps ?? []));
-  if (fixture.model) spec.model = fixture.model;
   spec.train = { ...spec.train, backend: 'cpu' };
   const bytes = readFileSync(join(root, 'public/samples', fixture.sample));
   const { table } = await ingest(new Blob([bytes]), { fileName: fixture.sample });
+  const ipc = tableToIPC(table, 'file');
   const fitted = await fitPipeline(table, spec);
-  const data = prepareTrainingData(fitted.splits, spec);
   const run = await runTraining(fitted.splits, spec, { backend: { candidates: ['cpu'] } });
   if (run.result.status === 'failed') throw new Error(`${fixture.name}: ${run.result.reason}`);
   const trained = run.result;
-
-  const kind = resolveModel(spec.model ?? { type: 'linear' }, spec.task).kind;
-  const types = new Map(fitted.schema.map((c) => [c.name, c.type]));
-  const features = data.features;
-  const graph = new GraphBuilder(fixture.name);
-  const ctx = new ColumnLowering(
-    graph,
-    features.map((name) => ({ name, type: types.get(name)! }))
-  );
-  lowerModel(ctx, features, kind, {
-    network: trained.network,
-    weights: trained.weights,
-    classes: data.classes
-  });
-
-  const d = data.inputDim;
-  const train = data.train;
-  const range = (j: number) => {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < train.rows; i++) {
-      const value = train.x[i * d + j];
-      if (value < min) min = value;
-      if (value > max) max = value;
-    }
-    return { min, max };
+  const model = { network: trained.network, weights: trained.weights, classes: run.classes };
+  const featureSet = {
+    id: await featureSetKey(spec.source.hash, spec),
+    datasetHash: spec.source.hash,
+    specHash: await pipelineHash(spec),
+    states: fitted.states
   };
-  const metadata: OnnxMetadata = {
-    format: 'lathe-onnx',
-    version: 1,
-    task: spec.task,
-    target: spec.target,
-    inputs: features.map((name, j) => ({
-      name,
-      type: types.get(name)!,
-      elementType: 'double',
-      missingTokens: [],
-      range: range(j)
-    })),
-    outputs: outputNames(spec.task),
-    classes: data.classes,
-    model: kind.type,
-    spec: spec as unknown as Json,
-    trainingOnlySteps: spec.steps.filter((s) => TRAINING_ONLY.has(s.type)).map((s) => s.type),
-    hashes: {
-      dataset: spec.source.hash,
-      featureSet: await featureSetKey(spec.source.hash, spec),
-      spec: await pipelineHash(spec),
-      model: await sha256Hex(packWeights(trained.weights).bytes)
+  const exported = await exportAndVerify(
+    { loadDatasetBytes: async () => ipc },
+    {
+      featureSet,
+      spec,
+      trainSplit: fitted.splits.train,
+      model,
+      features: run.features,
+      modelType: spec.model?.type ?? trained.network.kind,
+      backend: trained.backend
     },
-    engineVersion: version,
-    backend: trained.backend,
-    metrics: Object.fromEntries(
-      Object.entries(run.metrics).map(([split, report]) => [split, scalars(report)])
-    )
-  };
-  const onnxBytes = serializeModel(graph.build(), {
-    producerVersion: version,
-    modelVersion: 1,
-    docString: `${fixture.name}: the ${kind.label.toLowerCase()} trained on the ${fixture.sample} sample. Model only: its inputs are the feature pipeline's output columns.`,
-    metadata
+    { runtime: {}, producerVersion: LATHE_VERSION }
+  );
+  const file = exported.file({
+    name: fixture.name,
+    version: 1,
+    modelHash: await sha256Hex(packWeights(trained.weights).bytes)
   });
-  writeFileSync(join(out, `${fixture.name}.onnx`), onnxBytes);
+  writeFileSync(join(out, `${fixture.name}.onnx`), file.bytes);
 
-  const rows = Math.min(ROWS, data.test.rows);
-  const x = data.test.x.subarray(0, rows * d);
-  const predicted = await predict({ network: trained.network, weights: trained.weights }, x);
+  // The first test rows a split keeps, raw, and the app's own predictions for them.
+  const raw = tableToFrame(table);
+  const testRows = takeRows(raw, splitFrame(raw, spec).indices.test);
+  const kept = (await applyPipeline(testRows, spec, fitted.states)).rowIds!;
+  const rows = Math.min(ROWS, kept.length);
+  const sample = takeRows(testRows, kept.subarray(0, rows));
+  const applied = await applyPipeline(sample, spec, fitted.states, { inference: true });
+  const predicted = await predict(model, featureMatrix(applied.frame, run.features));
   const inputs = Object.fromEntries(
-    features.map((name, j) => [name, Array.from({ length: rows }, (_, i) => x[i * d + j])])
+    exported.lowered.inputs.map((field) => [
+      field.name,
+      { elementType: field.elementType, values: inputValues(sample, field.name) }
+    ])
   );
   let outputs: Record<string, Json>;
-  if (data.classes) {
-    const k = data.classes.length;
+  if (run.classes) {
+    const k = run.classes.length;
     const proba = probabilityMatrix(predicted, rows, k);
     const matrix = Array.from({ length: rows }, (_, i) =>
       Array.from(proba.subarray(i * k, i * k + k))
     );
-    const label = Array.from(argmaxRows(proba, rows, k), (c) => data.classes![c]);
+    const label = Array.from(argmaxRows(proba, rows, k), (c) => run.classes![c]);
     outputs = { label, probabilities: matrix };
   } else {
     outputs = { prediction: Array.from(predicted, (v) => [v]) };
@@ -181,8 +146,11 @@ for (const fixture of FIXTURES) {
     join(out, `${fixture.name}.expected.json`),
     JSON.stringify({ rows, inputs, outputs }) + '\n'
   );
+  const checks = Object.entries(exported.verification)
+    .map(([split, v]) => `${split} ${v.rows} rows worst ${v.worst.toExponential(1)}`)
+    .join(', ');
   console.log(
-    `${fixture.name}: ${kind.type} ${spec.task}, ${d} features, ${trained.epochs} epochs, ${onnxBytes.length} bytes`
+    `${fixture.name}: ${spec.model?.type ?? trained.network.kind} ${spec.task}, ${exported.lowered.inputs.length} raw inputs, ${spec.steps.length} steps, ${file.bytes.length} bytes; ${checks}`
   );
 }
 console.log(`${readdirSync(out).length} files in ${out}`);

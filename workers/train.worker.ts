@@ -6,10 +6,13 @@ import { version as webgpuVersion } from '@tensorflow/tfjs-backend-webgpu/dist/v
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { calibrateBackends, type BackendEnvironment } from '../src/lib/app/backend';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { calibrateBackends } from '../src/lib/app/backend';
 import { computeImportance } from '../src/lib/app/importance';
+import { exportSavedModel } from '../src/lib/app/onnx';
 import { runSearch } from '../src/lib/app/search';
-import { trainAndRegister } from '../src/lib/app/train';
+import { trainAndRegister, type TrainEnvironment } from '../src/lib/app/train';
+import { LATHE_VERSION } from '../src/lib/core/base/version';
 import type { AdapterInfo } from '../src/lib/core/models/backend';
 import { serveJobs, type JobContext } from '../src/lib/jobs/serve';
 import { withStore } from '../src/lib/store';
@@ -38,7 +41,7 @@ async function adapterInfo(): Promise<AdapterInfo | undefined> {
   }
 }
 
-let environment: Promise<BackendEnvironment> | null = null;
+let environment: Promise<TrainEnvironment> | null = null;
 const env = () =>
   (environment ??= adapterInfo().then((adapter) => ({
     wasmPath: {
@@ -54,7 +57,8 @@ const env = () =>
       'tfjs-backend-cpu': cpuVersion,
       'tfjs-backend-wasm': wasmVersion,
       'tfjs-backend-webgpu': webgpuVersion
-    }
+    },
+    onnx: { runtime: { wasmPaths: { wasm: ortWasm } }, producerVersion: LATHE_VERSION }
   })));
 
 /** What a long job's app function takes from its job: cancel, stop, progress and events. */
@@ -79,6 +83,16 @@ serveJobs(self, {
         onProgress: job.progress
       })
     ),
+  exportOnnx: async (request, job) =>
+    withStore(async (store) => {
+      const { onnx, wasmPath } = await env();
+      return exportSavedModel(
+        store,
+        request,
+        { ...onnx, wasmPath },
+        { signal: job.signal, onProgress: job.progress }
+      );
+    }),
   calibrate: async (request, job) =>
     withStore(async (store) =>
       calibrateBackends(store, await env(), {

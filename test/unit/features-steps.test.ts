@@ -156,6 +156,15 @@ describe('cast', () => {
     );
     expect(vals(dt.out, 's')).toEqual([Date.UTC(2024, 1, 29), null, Date.UTC(2024, 2, 1, 12)]);
   });
+  it('number → boolean: 0 is false, any other number true, missing stays missing', () => {
+    const { out, state } = run(
+      castStep,
+      { columns: ['x'], to: 'boolean' },
+      frame(num('x', [0, -0, 2.5, null, -Infinity]))
+    );
+    expect(vals(out, 'x')).toEqual([0, 0, 1, null, 1]);
+    expect(state.invalid).toEqual([]);
+  });
   it('refuses boolean ↔ datetime', () => {
     const p = v.parse(castStep.params, { columns: ['b'], to: 'datetime' });
     expect(caught(() => castStep.outputSchema(schema(base()), p, ctx)).message).toMatch(

@@ -1,24 +1,36 @@
 /**
  * The committed exported models (test/fixtures/onnx, written by scripts/make-onnx-fixtures.ts
- * from models trained on the bundled samples; scripts/check-onnx-fixtures.py runs ONNX's own
- * checker over them): onnxruntime-web (wasm) reproduces the app's tfjs predictions stored beside
- * each file, and onnxruntime-node gives the same outputs as onnxruntime-web.
+ * through the app's export from models trained on the bundled samples; scripts/
+ * check-onnx-fixtures.py runs ONNX's own checker over them): given raw rows, onnxruntime-web
+ * (wasm) reproduces the app's own predictions (apply, then tfjs) stored beside each file, and
+ * onnxruntime-node gives the same outputs as onnxruntime-web.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { STEP_KINDS } from '../../src/lib/core/features/registry';
 import { MODEL_KINDS } from '../../src/lib/core/models/registry';
 import { OPSETS } from '../../src/lib/core/onnx/graph';
 import { readOnnx } from '../../src/lib/core/onnx/read';
-import { createSession, runSession, type OutputTensor } from '../../src/lib/core/onnx/runtime';
+import { MISSING_DATETIME } from '../../src/lib/core/onnx/metadata';
+import {
+  createSession,
+  runSession,
+  type InputTensor,
+  type OutputTensor
+} from '../../src/lib/core/onnx/runtime';
 
 const DIR = join(import.meta.dirname, '../fixtures/onnx');
 const SAMPLES = ['breast-cancer', 'cars', 'penguins', 'wine'];
 
 interface Expected {
   rows: number;
-  inputs: Record<string, number[]>;
+  /** Raw input rows as the graph takes them; null is missing (NaN, or the datetime sentinel). */
+  inputs: Record<
+    string,
+    { elementType: 'double' | 'string' | 'int64'; values: (number | string | null)[] }
+  >;
   outputs: { label?: string[]; probabilities?: number[][]; prediction?: number[][] };
 }
 
@@ -34,14 +46,31 @@ function load(file: string) {
   return { bytes, expected };
 }
 
-function feeds(expected: Expected) {
+function feeds(expected: Expected): Record<string, InputTensor> {
+  const dims = [expected.rows, 1];
   return Object.fromEntries(
-    Object.entries(expected.inputs).map(([name, values]) => [
-      name,
-      { data: Float64Array.from(values), dims: [expected.rows, 1] }
-    ])
+    Object.entries(expected.inputs).map(([name, { elementType, values }]) => {
+      if (elementType === 'string') return [name, { data: values as string[], dims }];
+      if (elementType === 'int64') {
+        const data = BigInt64Array.from(values, (x) =>
+          x === null ? MISSING_DATETIME : BigInt(x as number)
+        );
+        return [name, { data, dims }];
+      }
+      return [
+        name,
+        { data: Float64Array.from(values, (x) => (x === null ? NaN : (x as number))), dims }
+      ];
+    })
   );
 }
+
+const NODE_TYPES = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  string: 'string'
+} as const;
 
 async function runNode(
   bytes: Uint8Array,
@@ -49,10 +78,15 @@ async function runNode(
 ): Promise<Record<string, OutputTensor>> {
   const session = await ortNode.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
   const inputs = Object.fromEntries(
-    Object.entries(feeds(expected)).map(([name, t]) => [
-      name,
-      new ortNode.Tensor('float64', t.data, t.dims)
-    ])
+    Object.entries(feeds(expected)).map(([name, t]) => {
+      const type =
+        t.data instanceof Float64Array
+          ? NODE_TYPES.float64
+          : t.data instanceof BigInt64Array
+            ? NODE_TYPES.int64
+            : NODE_TYPES.string;
+      return [name, new ortNode.Tensor(type, t.data as never, [...t.dims])];
+    })
   );
   const results = await session.run(inputs);
   await session.release();
@@ -75,6 +109,16 @@ describe('committed ONNX fixtures', () => {
       for (const task of kind.tasks) expect(seen).toContain(`${type}/${task}`);
     }
     for (const sample of SAMPLES) expect(files.some((f) => f.startsWith(`${sample}-`))).toBe(true);
+  });
+
+  it('include one pipeline using every step kind (those that only choose rows left out)', () => {
+    const everyKind = Object.keys(STEP_KINDS).sort();
+    const covering = files.filter((file) => {
+      const { spec, trainingOnlySteps } = readOnnx(load(file).bytes).metadata!;
+      const types = new Set((spec as { steps: { type: string }[] }).steps.map((s) => s.type));
+      return everyKind.every((t) => types.has(t)) && trainingOnlySteps.length > 0;
+    });
+    expect(covering.length, 'a fixture whose spec uses every step kind').toBeGreaterThan(0);
   });
 
   for (const file of files) {

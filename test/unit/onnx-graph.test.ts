@@ -50,10 +50,8 @@ describe('GraphBuilder', () => {
       'The Neg node reads "x", which is not a value of this graph.'
     );
     expect(() =>
-      a.op('Tokenizer', [x], { dtype: 'string' }, {}, 'com.microsoft' as keyof typeof OPSETS)
-    ).toThrow(
-      'The operator Tokenizer is in the domain "com.microsoft", which Lathe does not write.'
-    );
+      a.op('Tokenizer', [x], { dtype: 'string' }, {}, 'com.example' as keyof typeof OPSETS)
+    ).toThrow('The operator Tokenizer is in the domain "com.example", which Lathe does not write.');
     expect(() => a.build()).toThrow('The graph has no outputs.');
   });
 

@@ -24,7 +24,13 @@ import type { StepKind } from '../../src/lib/core/features/step';
 import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec, StepSpec } from '../../src/lib/core/spec/types';
 import { validatePipeline } from '../../src/lib/core/features/validate';
-import { baseSpec, fixtureKinds, fixtures, testKinds } from '../fixtures/pipelines/kinds';
+import {
+  baseSpec,
+  fixtureKinds,
+  fixtures,
+  notExported,
+  testKinds
+} from '../fixtures/pipelines/kinds';
 
 const kinds = testKinds;
 const N = 500;
@@ -272,7 +278,8 @@ describe('fitPipeline', () => {
         while (performance.now() < until);
         return null;
       },
-      apply: (frame) => frame
+      apply: (frame) => frame,
+      lower: notExported
     };
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
@@ -300,7 +307,8 @@ describe('fitPipeline', () => {
       fit: () => {
         throw new Error('division by zero');
       },
-      apply: (frame) => frame
+      apply: (frame) => frame,
+      lower: notExported
     };
     const liar: StepKind = {
       ...boom,
@@ -382,6 +390,39 @@ describe('applyPipeline', () => {
 
     const mismatch = await rejection(applyPipeline(frame, spec, fit.states.slice(1), { kinds }));
     expect(mismatch.code).toBe('STATE_MISMATCH');
+  });
+
+  it('tells which input rows a filter kept, and with `inference` keeps every row', async () => {
+    const spec = baseSpec({
+      steps: [
+        { type: 'scale', columns: ['x'] },
+        { type: 'filter', expr: 'x > 0.5' },
+        { type: 'drop', columns: ['t'] }
+      ]
+    });
+    const frame = dataFrame();
+    const fit = await fitPipeline(frame, spec);
+    const raw = takeRows(frame, fit.indices.test);
+    const applied = await applyPipeline(raw, spec, fit.states);
+    expect(applied.frame).toEqual(fit.splits.test);
+    // The rows kept are those whose scaled x is above 0.5, by their own reckoning.
+    const { center, scale } = (fit.states[0] as { columns: { center: number; scale: number }[] })
+      .columns[0];
+    const rawX = num(raw, 'x').values;
+    const expected = [...rawX.keys()].filter((i) => (rawX[i] - center) / scale > 0.5);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(raw.rows);
+    expect(Array.from(applied.rowIds!)).toEqual(expected);
+
+    const inference = await applyPipeline(raw, spec, fit.states, { inference: true });
+    expect(inference.frame.rows).toBe(raw.rows);
+    expect(Array.from(inference.rowIds!)).toEqual([...rawX.keys()]);
+    expect(takeRows(inference.frame, applied.rowIds!)).toEqual(applied.frame);
+
+    // A row step that cannot tell which rows it keeps leaves the row numbers unknown.
+    const unknown = baseSpec({ steps: [{ type: 'keepAbove', column: 'y', above: 0 }] });
+    const fitted = await fitPipeline(frame, unknown, { kinds });
+    expect((await applyPipeline(raw, unknown, fitted.states, { kinds })).rowIds).toBeNull();
   });
 });
 

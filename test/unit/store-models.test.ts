@@ -173,7 +173,10 @@ describe('imported versions', () => {
     const again = await store.importModel(fileBytes(1), importedMeta('a copy'));
     expect(again).toEqual({ record: first.record, created: false });
     const exported = fileBytes(9);
-    const v2 = await store.saveModel(trained(1).bytes, trained(1).meta, exported);
+    const v2 = await store.saveModel(trained(1).bytes, trained(1).meta, {
+      make: () => exported,
+      checks: {}
+    });
     const back = await store.importModel(exported, importedMeta('round trip'));
     expect(back).toEqual({ record: v2, created: false });
     expect((await store.listModels()).length).toBe(2);

@@ -9,7 +9,7 @@ import { parseSpec } from '../core/pipeline/parse';
 import { modelNetwork, type Store } from '../store';
 import type { BackendEnvironment } from './backend';
 import type { ImportanceRequest } from './requests';
-import { loadFeatureSplits } from './train';
+import { loadFeatureSplits } from './splits';
 
 export const IMPORTANCE_REPEATS = 5;
 

@@ -58,6 +58,7 @@ export const SearchRequestSchema = v.strictObject({
 });
 
 export const ImportanceRequestSchema = v.strictObject({ modelId: Hash });
+export const ExportOnnxRequestSchema = v.strictObject({ modelId: Hash });
 export const CalibrateRequestSchema = v.strictObject({
   /** Measure again even when a measurement for this browser is remembered. */
   force: v.boolean()
@@ -79,6 +80,7 @@ export type FeatureSetRequest = v.InferOutput<typeof FeatureSetRequestSchema>;
 export type TrainRequest = v.InferOutput<typeof TrainRequestSchema>;
 export type SearchRequest = v.InferOutput<typeof SearchRequestSchema>;
 export type ImportanceRequest = v.InferOutput<typeof ImportanceRequestSchema>;
+export type ExportOnnxRequest = v.InferOutput<typeof ExportOnnxRequestSchema>;
 export type CalibrateRequest = v.InferOutput<typeof CalibrateRequestSchema>;
 export type ExportCsvRequest = v.InferOutput<typeof ExportCsvRequestSchema>;
 export type ImportOnnxRequest = v.InferOutput<typeof ImportOnnxRequestSchema>;

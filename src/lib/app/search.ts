@@ -4,9 +4,8 @@ import { describePoint, searchPoints, type SearchPoint } from '../core/models/se
 import type { Progress } from '../core/base/progress';
 import type { JobOutcome } from '../core/base/errors';
 import type { Store } from '../store';
-import type { BackendEnvironment } from './backend';
 import type { SearchRequest, TrainRequest } from './requests';
-import { trainAndRegister, type TrainOutcome } from './train';
+import { trainAndRegister, type TrainEnvironment, type TrainOutcome } from './train';
 
 export type SearchEvent =
   | { type: 'plan'; points: SearchPoint[] }
@@ -52,7 +51,7 @@ export function searchRunRequest(
 export async function runSearch(
   store: Store,
   request: SearchRequest,
-  env: BackendEnvironment,
+  env: TrainEnvironment,
   hooks: {
     signal?: AbortSignal;
     stopSignal?: AbortSignal;

@@ -5,11 +5,8 @@
  * saved before.
  */
 import type { EarlyStop } from '../core/models/early-stop';
-import { tableFromIPC } from 'apache-arrow';
 import { LatheError } from '../core/base/errors';
-import { tableToFrame } from '../core/features/convert';
 import type { BackendChoice } from '../core/models/backend';
-import type { FeatureSplits } from '../core/models/data';
 import { runTraining, type TrainingRun } from '../core/models/run';
 import { resolveTrainingConfig } from '../core/models/settings';
 import type { EpochLog, TrainedModel } from '../core/models/train';
@@ -17,10 +14,12 @@ import { packWeights } from '../core/models/weights';
 import type { Progress } from '../core/base/progress';
 import { parseSpec } from '../core/pipeline/parse';
 import type { PipelineSpec } from '../core/spec/types';
-import { SPLIT_NAMES, type FeatureSetRecord, type ModelRecord, type Store } from '../store';
+import type { FeatureSetRecord, ModelRecord, Store } from '../store';
 import { rememberedCalibration, type BackendEnvironment } from './backend';
 import { checkpoint } from './cancel';
 import { toJson, toJsonObject } from './json';
+import { exportAndVerify, onnxFile, type OnnxEnvironment } from './onnx';
+import { loadFeatureSplits } from './splits';
 import type { TrainRequest } from './requests';
 
 /** Streamed while a run goes on, beside its Progress. */
@@ -51,17 +50,9 @@ export interface TrainHooks {
 
 export type ModelMeta = Parameters<Store['saveModel']>[1];
 
-/** A feature set's three stored splits, as Frames. */
-export async function loadFeatureSplits(
-  store: Pick<Store, 'loadFeatureSplit'>,
-  id: string
-): Promise<Required<FeatureSplits>> {
-  const [train, validation, test] = await Promise.all(
-    SPLIT_NAMES.map(async (name) =>
-      tableToFrame(tableFromIPC(await store.loadFeatureSplit(id, name)))
-    )
-  );
-  return { train, validation, test };
+/** Where training runs (tfjs backends) and where its exported model is checked (onnxruntime). */
+export interface TrainEnvironment extends BackendEnvironment {
+  onnx: OnnxEnvironment;
 }
 
 /** The record of a finished run, as the registry stores it. */
@@ -71,6 +62,8 @@ export function modelRecordMeta(input: {
   spec: PipelineSpec;
   run: TrainingRun;
   result: TrainedModel;
+  /** Evaluation reports per split, from the exported model's run. */
+  metrics: TrainingRun['metrics'];
   manifest: ModelMeta['manifest'];
   durationMs: number;
 }): ModelMeta {
@@ -98,7 +91,7 @@ export function modelRecordMeta(input: {
     }),
     seed: result.seed,
     durationMs: Math.round(input.durationMs),
-    metrics: toJsonObject(run.metrics, 'metrics'),
+    metrics: toJsonObject(input.metrics, 'metrics'),
     notes: ''
   };
 }
@@ -122,7 +115,8 @@ function trainingProgress(
 }
 
 /**
- * Trains the requested model on a saved feature set and registers it. Never measures backends:
+ * Trains the requested model on a saved feature set, exports it to ONNX (checked against the
+ * app's own predictions, and scored from the ONNX run) and registers both. Never measures backends:
  * it starts on the remembered fastest (or on wasm while nothing is remembered) and the record
  * says which and why. A run identical to one saved before (same feature set, settings, seed,
  * backend used, and so the same weights) returns that version with `reused`; any difference
@@ -131,7 +125,7 @@ function trainingProgress(
 export async function trainAndRegister(
   store: Store,
   request: TrainRequest,
-  env: BackendEnvironment,
+  env: TrainEnvironment,
   hooks: TrainHooks = {}
 ): Promise<TrainOutcome> {
   const started = performance.now();
@@ -198,6 +192,21 @@ export async function trainAndRegister(
   if (result.status === 'failed') {
     throw new LatheError('TRAINING_FAILED', result.reason, { code: result.code });
   }
+  onEvent?.({ type: 'status', message: 'Exporting to ONNX and checking it' });
+  const exported = await exportAndVerify(
+    store,
+    {
+      featureSet,
+      spec,
+      trainSplit: splits.train,
+      model: { network: result.network, weights: result.weights, classes: run.classes },
+      features: run.features,
+      modelType: spec.model?.type ?? result.network.kind,
+      backend: result.backend
+    },
+    env.onnx,
+    { signal: hooks.signal, onProgress }
+  );
   onEvent?.({ type: 'status', message: 'Saving the model' });
   onProgress?.({ phase: 'Saving the model', fraction: 1, ...(loss !== undefined ? { loss } : {}) });
   const { bytes, manifest } = packWeights(result.weights);
@@ -207,11 +216,12 @@ export async function trainAndRegister(
     spec,
     run,
     result,
+    metrics: exported.metrics,
     manifest,
     durationMs: performance.now() - started
   });
   const known = new Set((await store.listModels()).map((m) => m.id));
   await checkpoint(hooks.signal, 'Training cancelled. No model was saved.');
-  const record = await store.saveModel(bytes, meta);
+  const record = await store.saveModel(bytes, meta, onnxFile(exported, meta.name));
   return { record, reused: known.has(record.id), runMs: Math.round(performance.now() - started) };
 }

@@ -8,6 +8,7 @@
  */
 import type { PreviewView } from '../core/features/view';
 import type { FeatureImportance } from '../core/models/importance';
+import type { ModelRecord } from '../store/models';
 import type { Progress } from '../core/base/progress';
 import type { IngestRequest } from '../core/data/request';
 import type { JobOutcome } from '../core/base/errors';
@@ -20,6 +21,7 @@ import type {
   ExportCsvRequest,
   FeatureSetRequest,
   ImportanceRequest,
+  ExportOnnxRequest,
   ImportOnnxRequest,
   PreviewRequest,
   SearchRequest,
@@ -39,6 +41,7 @@ export interface JobTable {
   train: { request: TrainRequest; result: TrainOutcome; event: TrainEvent };
   search: { request: SearchRequest; result: SearchResult; event: SearchEvent };
   importance: { request: ImportanceRequest; result: FeatureImportance; event: never };
+  exportOnnx: { request: ExportOnnxRequest; result: ModelRecord; event: never };
   calibrate: {
     request: CalibrateRequest;
     result: { calibration: Calibration; measured: boolean };
@@ -82,6 +85,11 @@ export const JOBS: { readonly [K in JobKind]: JobInfo } = {
     worker: 'train',
     label: 'The search',
     cancelled: 'Search cancelled. The run under way was not saved.'
+  },
+  exportOnnx: {
+    worker: 'train',
+    label: 'The ONNX export',
+    cancelled: 'Export cancelled. Nothing was saved.'
   },
   importance: {
     worker: 'train',

@@ -12,6 +12,7 @@ import {
   ExportCsvRequestSchema,
   FeatureSetRequestSchema,
   ImportanceRequestSchema,
+  ExportOnnxRequestSchema,
   ImportOnnxRequestSchema,
   IngestRequestSchema,
   PreviewRequestSchema,
@@ -27,6 +28,7 @@ const SCHEMAS: { readonly [K in JobKind]: v.GenericSchema<unknown, RequestOf<K>>
   train: TrainRequestSchema,
   search: SearchRequestSchema,
   importance: ImportanceRequestSchema,
+  exportOnnx: ExportOnnxRequestSchema,
   calibrate: CalibrateRequestSchema,
   exportCsv: ExportCsvRequestSchema,
   importOnnx: ImportOnnxRequestSchema

@@ -14,6 +14,8 @@ export {
   type ImportedModelRecord,
   type ModelMeta,
   type ModelRecord,
+  type OnnxChecks,
+  type OnnxFile,
   type RegistryRecord,
   type UnreadableModel
 } from './models';

@@ -55,11 +55,29 @@ export const ModelRecordSchema = v.object({
    * The exported model: ONNX bytes in 'blobs' under `hash`, verified against the app's own
    * predictions when saved. Absent on versions saved before ONNX export existed.
    */
-  onnx: v.optional(v.object({ hash: HASH, bytes: COUNT }))
+  onnx: v.optional(
+    v.object({
+      hash: HASH,
+      bytes: COUNT,
+      /** Per split: rows checked, the largest difference and the labels that differed. */
+      checks: v.record(
+        v.string(),
+        v.object({ rows: COUNT, worst: v.number(), labelMismatches: COUNT })
+      )
+    })
+  )
 });
 
 /** A trained version: the one kind with training lineage, weights and evaluation reports. */
 export type ModelRecord = v.InferOutput<typeof ModelRecordSchema>;
+
+export type OnnxChecks = NonNullable<ModelRecord['onnx']>['checks'];
+
+/** A version's exported file, made for its id and number (the file carries them). */
+export interface OnnxFile {
+  make(version: { id: string; version: number }): Uint8Array;
+  checks: OnnxChecks;
+}
 
 const Text = v.pipe(v.string(), v.maxLength(100_000));
 const ValueSchema = v.object({
@@ -162,9 +180,10 @@ function notFound(id: string): LatheError {
 export interface ModelMethods {
   /**
    * Stores the packed weights, the exported ONNX model when given, and the record atomically;
-   * numbers the version.
+   * numbers the version. `onnx` makes the file once the version's id and number are known (the
+   * file carries them); it is not called when an identical run was saved before.
    */
-  saveModel(weights: Uint8Array, meta: ModelMeta, onnx?: Uint8Array): Promise<ModelRecord>;
+  saveModel(weights: Uint8Array, meta: ModelMeta, onnx?: OnnxFile): Promise<ModelRecord>;
   /**
    * Adds an ONNX file made elsewhere as a version: its bytes and its record atomically. The
    * same file again is the version already there (`created` false), and so is a file that is
@@ -177,6 +196,15 @@ export interface ModelMethods {
   listModels(): Promise<(RegistryRecord | UnreadableModel)[]>;
   /** A trained version's weights; refused (NO_WEIGHTS) for an imported one. */
   loadModelWeights(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array }>;
+  /**
+   * Gives a trained version saved before ONNX export its verified file, and the metrics
+   * computed from it (they replace the earlier ones).
+   */
+  attachModelOnnx(
+    id: string,
+    onnx: OnnxFile,
+    metrics: ModelRecord['metrics']
+  ): Promise<ModelRecord>;
   /** The version's ONNX bytes; null for a trained version saved before export existed. */
   loadModelOnnx(id: string): Promise<{ record: RegistryRecord; bytes: Uint8Array | null }>;
   updateModel(id: string, changes: { name?: string; notes?: string }): Promise<void>;
@@ -196,7 +224,6 @@ export function modelMethods(database: Database): ModelMethods {
   return {
     async saveModel(weights, meta, onnx) {
       const weightsHash = await sha256Hex(weights);
-      const onnxHash = onnx ? await sha256Hex(onnx) : null;
       // Everything recorded about the run that makes it this run: the same settings trained
       // again on the same backend give the same id (one version); any difference, another.
       const backend = meta.backend;
@@ -214,11 +241,12 @@ export function modelMethods(database: Database): ModelMethods {
       ]);
       const id = await sha256Hex(new TextEncoder().encode(identity));
       const bytes = database.toStored(weights);
-      const onnxBytes = onnx ? database.toStored(onnx) : null;
       return withLock(async () => {
         const existing = parseModelRecord(await db.get('models', id));
         if (existing.ok && existing.record.origin === 'trained') return existing.record;
         const version = await nextVersion();
+        const file = onnx?.make({ id, version }) ?? null;
+        const onnxHash = file ? await sha256Hex(file) : null;
         const record: ModelRecord = {
           ...meta,
           origin: 'trained',
@@ -227,7 +255,9 @@ export function modelMethods(database: Database): ModelMethods {
           weightsHash,
           weightsBytes: weights.byteLength,
           createdAt: Date.now(),
-          ...(onnx && onnxHash ? { onnx: { hash: onnxHash, bytes: onnx.byteLength } } : {})
+          ...(file && onnxHash
+            ? { onnx: { hash: onnxHash, bytes: file.byteLength, checks: onnx!.checks } }
+            : {})
         };
         const valid = parseModelRecord(record);
         if (!valid.ok) {
@@ -237,11 +267,12 @@ export function modelMethods(database: Database): ModelMethods {
           ['blobs', 'models'],
           (tx, track) => {
             track(tx.objectStore('blobs').put(bytes, weightsHash));
-            if (onnxBytes && onnxHash) track(tx.objectStore('blobs').put(onnxBytes, onnxHash));
+            if (file && onnxHash)
+              track(tx.objectStore('blobs').put(database.toStored(file), onnxHash));
             track(tx.objectStore('models').put(record));
           },
           meta.name,
-          weights.byteLength + (onnx?.byteLength ?? 0)
+          weights.byteLength + (file?.byteLength ?? 0)
         );
         changed();
         return record;
@@ -306,6 +337,42 @@ export function modelMethods(database: Database): ModelMethods {
         'Delete the model and train it again.'
       );
       return { record: parsed.record, bytes };
+    },
+
+    async attachModelOnnx(id, onnx, metrics) {
+      const saved = await withLock(async () => {
+        const parsed = parseModelRecord(await db.get('models', id));
+        if (!parsed.ok)
+          throw new LatheError('MODEL_NOT_FOUND', `There is no saved model ${id}.`, { id });
+        if (parsed.record.origin === 'imported') {
+          throw new LatheError(
+            'IMPORTED_MODEL',
+            `v${parsed.record.version} "${parsed.record.name}" was imported: it is its ONNX file already, and Lathe has no model of its own to export from it.`,
+            { id }
+          );
+        }
+        const file = onnx.make({ id, version: parsed.record.version });
+        const hash = await sha256Hex(file);
+        const record: ModelRecord = {
+          ...parsed.record,
+          metrics,
+          onnx: { hash, bytes: file.byteLength, checks: onnx.checks }
+        };
+        const valid = parseModelRecord(record);
+        if (!valid.ok) throw new LatheError('INVALID_MODEL', valid.reason);
+        await database.writeAtomically(
+          ['blobs', 'models'],
+          (tx, track) => {
+            track(tx.objectStore('blobs').put(database.toStored(file), hash));
+            track(tx.objectStore('models').put(record));
+          },
+          record.name,
+          file.byteLength
+        );
+        return record;
+      });
+      changed();
+      return saved;
     },
 
     async loadModelOnnx(id) {

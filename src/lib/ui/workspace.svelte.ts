@@ -4,6 +4,7 @@ import type { LatheErrorData } from '$lib/core/base/errors';
 import type { Progress } from '$lib/core/base/progress';
 import type { IngestRequest } from '$lib/core/data/request';
 import { startJob } from '$lib/jobs';
+import { downloadBlob, safeFileName } from './download';
 import {
   openStore,
   type AliasRecord,
@@ -82,21 +83,6 @@ export type DatasetEntry = DatasetRecord | UnreadableDataset;
 
 export function isUnreadable(entry: DatasetEntry): entry is UnreadableDataset {
   return 'unreadable' in entry;
-}
-
-function downloadBlob(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function safeFileName(name: string): string {
-  return name.replace(/[^\w.-]+/g, '_').slice(0, 120) || 'dataset';
 }
 
 class Workspace {

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
+import type { GraphBuilder, Value } from '../onnx/graph';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { cast, elementwise, keepMissing, scalar, scalarInt, withConstant } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -89,6 +91,39 @@ function applyColumn(name: string, x: Float64Array, s: ColumnState): FrameColumn
   return { kind: 'number', name, type: 'integer', values: out };
 }
 
+/**
+ * applyColumn as nodes: the binary search done as binary lifting, one step per bit of the
+ * number of inner edges m. The count starts at 0; the step of size b adds b when the edge at
+ * count + b - 1 is ≤ x. The edges are padded with NaN to 2^bits - 1 (x ≥ NaN is false), so
+ * memory stays one column per step whatever the number of bins; NaN stays NaN.
+ */
+function lowerColumn(g: GraphBuilder, x: Value, s: ColumnState): Value {
+  const name = `${s.column}_bin`;
+  const inner = s.edges.slice(1, -1);
+  if (inner.length === 0) return keepMissing(g, x, scalar(g, `${name}_only`, 0), name);
+  const bits = 32 - Math.clz32(inner.length);
+  const padded = Float64Array.from({ length: 2 ** bits - 1 }, (_, i) => inner[i] ?? NaN);
+  const int = (value: number) => scalarInt(g, `${name}_step`, value);
+  const first = 2 ** (bits - 1);
+  const reached = withConstant(
+    g,
+    'GreaterOrEqual',
+    x,
+    padded[first - 1],
+    `${name}_reached`,
+    'bool'
+  );
+  let count = elementwise(g, 'Where', [reached, int(first), int(0)], x, `${name}_count`, 'int64');
+  for (let step = first / 2; step >= 1; step /= 2) {
+    const edges = g.doubles(`${name}_edges`, padded.slice(step - 1));
+    const edge = elementwise(g, 'Gather', [edges, count], x, `${name}_edge`, 'double');
+    const further = elementwise(g, 'Add', [count, int(step)], x, `${name}_next`, 'int64');
+    const next = elementwise(g, 'GreaterOrEqual', [x, edge], x, `${name}_reached`, 'bool');
+    count = elementwise(g, 'Where', [next, further, count], x, `${name}_count`, 'int64');
+  }
+  return keepMissing(g, x, cast(g, count, 'double', `${name}_value`), name);
+}
+
 export const bucketizeStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Bucketize',
@@ -126,5 +161,9 @@ export const bucketizeStep: StepKind<Params, State> = {
         applyColumn(s.column, numericColumn(frame, s.column, ctx, TYPE, ALLOWED).values, s)
       ]);
     return { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) };
+  },
+  lower(onnx, _p: Params, state: State): void {
+    for (const s of state.columns)
+      onnx.setColumn(s.column, lowerColumn(onnx.graph, onnx.column(s.column), s));
   }
 };

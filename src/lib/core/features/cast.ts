@@ -1,8 +1,10 @@
 import * as v from 'valibot';
+import { attr, type GraphBuilder, type Value } from '../onnx/graph';
 import { parseDatetime } from '../data/date';
 import { parseNumber } from '../data/number';
 import { COLUMN_TYPES, MISSING_TOKENS, type ColumnSchema, type ColumnType } from '../data/types';
 import { columnKind, type CategoryColumn, type Frame, type FrameColumn } from './frame';
+import { cast, elementwise, keepMissing, scalar, scalarText, withConstant } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -31,6 +33,10 @@ const TYPE = 'cast';
  * are the fitted state; `onInvalid: 'error'` instead fails the step on any split.
  * Missing stays missing and is never counted; text equal to a missing token ("", "NA", "null",
  * "NaN", …) is missing, not invalid.
+ * The fitted state also records each column's type before the cast, which the ONNX lowering
+ * needs. The lowering refuses what ONNX opset 17 cannot compute: reading text as numbers,
+ * booleans or dates (parsing), and writing floats or datetimes as text. An exported model cannot
+ * fail a row, so with onInvalid 'error' it gives missing for a value apply would refuse.
  */
 const params = v.strictObject({
   columns: columnList,
@@ -40,7 +46,8 @@ const params = v.strictObject({
 type Params = v.InferOutput<typeof params>;
 
 type Invalid = { column: string; count: number; examples: string[] };
-type State = { invalid: Invalid[] };
+type Source = { column: string; type: ColumnType };
+type State = { invalid: Invalid[]; from: Source[] };
 
 const MAX_DATE_MS = 8.64e15;
 const TRUE_WORDS = new Set(['true', 'yes', 't', 'y', '1']);
@@ -58,7 +65,7 @@ function numberTo(x: number, to: ColumnType): number {
     case 'integer':
       return Number.isFinite(x) ? Math.trunc(x) + 0 : NaN;
     case 'boolean':
-      return x === 0 ? 0 : 1;
+      return x === 0 ? 0 : x === x ? 1 : NaN;
     case 'datetime':
       return Number.isFinite(x) && Math.abs(x) <= MAX_DATE_MS ? x : NaN;
     default:
@@ -160,8 +167,10 @@ function convert(col: FrameColumn, to: ColumnType): Converted {
 function castFrame(frame: Frame, p: Params, ctx: StepContext) {
   const replacements = new Map<string, FrameColumn[]>();
   const invalid: Invalid[] = [];
+  const from: Source[] = [];
   for (const name of p.columns) {
     const col = frameColumn(frame, name, ctx, TYPE);
+    from.push({ column: name, type: col.type });
     if (refused(col.type, p.to))
       throw stepError(ctx, TYPE, `column "${name}" is ${col.type} and cannot be cast to ${p.to}`, {
         column: name
@@ -172,7 +181,8 @@ function castFrame(frame: Frame, p: Params, ctx: StepContext) {
   }
   return {
     frame: { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) },
-    invalid
+    invalid,
+    from
   };
 }
 
@@ -186,6 +196,76 @@ function failOnInvalid(invalid: Invalid[], p: Params, ctx: StepContext, split: s
       `${p.to} (e.g. ${first.examples.map((e) => JSON.stringify(e)).join(', ')})`,
     { column: first.column, invalid },
     'STEP_FAILED'
+  );
+}
+
+/** numberTo as nodes, for a number column becoming another number type. */
+function lowerNumber(g: GraphBuilder, x: Value, name: string, to: ColumnType): Value {
+  switch (to) {
+    case 'integer': {
+      // x − fmod(x, 1) is exactly Math.trunc(x) + 0, and NaN for ±Infinity (fmod is NaN).
+      const fraction = withConstant(g, 'Mod', x, 1, `${name}_fraction`, 'double', {
+        fmod: attr.int(1)
+      });
+      return elementwise(g, 'Sub', [x, fraction], x, name);
+    }
+    case 'boolean': {
+      const zero = withConstant(g, 'Equal', x, 0, `${name}_zero`, 'bool');
+      const nonZero = elementwise(g, 'Not', [zero], x, `${name}_nonzero`, 'bool');
+      return keepMissing(g, x, cast(g, nonZero, 'double', `${name}_flag`), name);
+    }
+    case 'datetime': {
+      const abs = elementwise(g, 'Abs', [x], x, `${name}_abs`);
+      const inRange = withConstant(g, 'LessOrEqual', abs, MAX_DATE_MS, `${name}_in_range`, 'bool');
+      return elementwise(g, 'Where', [inRange, x, scalar(g, `${name}_nan`, NaN)], x, name);
+    }
+    default:
+      return x;
+  }
+}
+
+/**
+ * label as nodes, for a boolean or integer column becoming text ("" where missing). Integers
+ * go through int64, whose text is the plain digits: exact within ±2^53, the integers ingest reads
+ * (beyond, JS's shortest form rounds the digits and int64's does not). Null for floats and
+ * datetimes, whose text ONNX cannot write.
+ */
+function lowerLabel(g: GraphBuilder, x: Value, name: string, from: ColumnType): Value | null {
+  let text: Value;
+  if (from === 'boolean') {
+    const zero = withConstant(g, 'Equal', x, 0, `${name}_false`, 'bool');
+    const words = [scalarText(g, `${name}_no`, 'false'), scalarText(g, `${name}_yes`, 'true')];
+    text = elementwise(g, 'Where', [zero, ...words], x, `${name}_word`, 'string');
+  } else if (from === 'integer') {
+    const int = cast(g, x, 'int64', `${name}_int64`);
+    text = cast(g, int, 'string', `${name}_digits`);
+  } else return null;
+  const missing = elementwise(g, 'IsNaN', [x], x, `${name}_missing`, 'bool');
+  return elementwise(
+    g,
+    'Where',
+    [missing, scalarText(g, `${name}_empty`, ''), text],
+    x,
+    name,
+    'string'
+  );
+}
+
+function lowerColumn(g: GraphBuilder, x: Value, s: Source, to: ColumnType): Value | string {
+  const from = s.type;
+  const name = `${s.column}_as_${to}`;
+  if (from === to) return x;
+  const fromText = columnKind(from) === 'category';
+  const toText = columnKind(to) === 'category';
+  if (fromText && toText) return x;
+  if (fromText)
+    return `reading ${from} values as ${to} parses text (trimming, number and date formats, yes/no words), which ONNX opset 17 has no operators for`;
+  if (!toText) return lowerNumber(g, x, name, to);
+  return (
+    lowerLabel(g, x, name, from) ??
+    (from === 'datetime'
+      ? `writing datetimes as ISO 8601 text needs string concatenation, which ONNX opset 17 does not have`
+      : `writing ${from} numbers as ${to} needs their shortest round-trip text, which ONNX's Cast to string does not give (it prints a fixed number of digits)`)
   );
 }
 
@@ -205,7 +285,10 @@ export const castStep: StepKind<Params, State> = {
   examples: [
     { columns: ['rooms'], to: 'float' },
     { columns: ['rooms', 'garden'], to: 'categorical' },
-    { columns: ['city'], to: 'text', onInvalid: 'error' }
+    { columns: ['city'], to: 'text', onInvalid: 'error' },
+    { columns: ['price', 'listed'], to: 'integer' },
+    { columns: ['change', 'garden'], to: 'boolean' },
+    { columns: ['price'], to: 'datetime' }
   ],
   defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
@@ -224,13 +307,23 @@ export const castStep: StepKind<Params, State> = {
     return out;
   },
   fit(train: Frame, p: Params, ctx: StepContext): State {
-    const { invalid } = castFrame(train, p, ctx);
+    const { invalid, from } = castFrame(train, p, ctx);
     failOnInvalid(invalid, p, ctx, 'training');
-    return { invalid };
+    return { invalid, from };
   },
   apply(frame: Frame, p: Params, _state: State, ctx: StepContext): Frame {
     const r = castFrame(frame, p, ctx);
     failOnInvalid(r.invalid, p, ctx, 'given');
     return r.frame;
+  },
+  lower(onnx, p: Params, state: State): void {
+    // States fitted before the source types were recorded cannot say what each column was.
+    if (!Array.isArray(state.from))
+      onnx.refuse('its fitted state does not record the column types; fit the pipeline again.');
+    for (const s of state.from) {
+      const out = lowerColumn(onnx.graph, onnx.column(s.column), s, p.to);
+      if (typeof out === 'string') onnx.refuse(`column "${s.column}": ${out}.`);
+      else onnx.setColumn(s.column, out);
+    }
   }
 };

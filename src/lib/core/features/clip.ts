@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
+import { clamp } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -83,5 +84,9 @@ export const clipStep: StepKind<Params, null> = {
     for (const name of p.columns)
       replacements.set(name, [clip(numericColumn(frame, name, ctx, TYPE, ALLOWED), p)]);
     return { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) };
+  },
+  lower(onnx, p: Params): void {
+    for (const name of p.columns)
+      onnx.setColumn(name, clamp(onnx.graph, onnx.column(name), p.min, p.max, `${name}_clipped`));
   }
 };

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
+import { attr, type Value } from '../onnx/graph';
+import type { Lowering } from '../onnx/lowering';
 import type { Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
 import type { StepContext, StepKind } from './step';
@@ -10,6 +12,7 @@ import {
   replaceColumns,
   schemaIndex
 } from './stepkit';
+import { scalar } from './lowerkit';
 
 const TYPE = 'dateparts';
 const ALLOWED: readonly ColumnType[] = ['datetime'];
@@ -83,6 +86,80 @@ function parts(col: FrameColumn & { kind: 'number' }, wanted: readonly Part[]): 
   }));
 }
 
+/**
+ * `parts`, op by op in double: the same IEEE operations in the same order (Div, Floor, Mod with
+ * fmod = JavaScript's %), so the results are apply's. Missing (NaN) stays NaN through every op.
+ */
+function lowerParts(onnx: Lowering, name: string, wanted: readonly Part[]): Map<Part, Value> {
+  const g = onnx.graph;
+  const ms = onnx.column(name);
+  const shape = ms.shape;
+  const constants = new Map<number, Value>();
+  const k = (x: number): Value => {
+    let c = constants.get(x);
+    if (c === undefined) constants.set(x, (c = scalar(g, `${name}_${x}`, x)));
+    return c;
+  };
+  const op = (type: string, a: Value, b: Value | null = null) =>
+    g.op(type, b === null ? [a] : [a, b], {
+      dtype: 'double',
+      shape,
+      name: `${name}_${type.toLowerCase()}`
+    });
+  const add = (a: Value, b: Value) => op('Add', a, b);
+  const sub = (a: Value, b: Value) => op('Sub', a, b);
+  const mul = (a: Value, b: Value) => op('Mul', a, b);
+  const floorDiv = (a: Value, b: number) => op('Floor', op('Div', a, k(b)));
+  const out = new Map<Part, Value>();
+  const days = floorDiv(ms, DAY_MS);
+  if (wanted.includes('hour')) out.set('hour', floorDiv(sub(ms, mul(days, k(DAY_MS))), 3600000));
+  if (wanted.includes('dayofweek')) {
+    const mod7 = (a: Value) =>
+      g.op(
+        'Mod',
+        [a, k(7)],
+        { dtype: 'double', shape, name: `${name}_mod` },
+        { fmod: attr.int(1) }
+      );
+    out.set('dayofweek', mod7(add(mod7(add(days, k(3))), k(7))));
+  }
+  if (wanted.includes('year') || wanted.includes('month') || wanted.includes('day')) {
+    const z = add(days, k(719468));
+    const era = floorDiv(z, 146097);
+    const doe = sub(z, mul(era, k(146097)));
+    const yoe = floorDiv(
+      sub(add(sub(doe, floorDiv(doe, 1460)), floorDiv(doe, 36524)), floorDiv(doe, 146096)),
+      365
+    );
+    const doy = sub(doe, sub(add(mul(k(365), yoe), floorDiv(yoe, 4)), floorDiv(yoe, 100)));
+    const mp = floorDiv(add(mul(k(5), doy), k(2)), 153);
+    const d = add(sub(doy, floorDiv(add(mul(k(153), mp), k(2)), 5)), k(1));
+    const early = g.op('Less', [mp, k(10)], { dtype: 'bool', shape, name: `${name}_early` });
+    const m = g.op('Where', [early, add(mp, k(3)), sub(mp, k(9))], {
+      dtype: 'double',
+      shape,
+      name: `${name}_m`
+    });
+    if (wanted.includes('year')) {
+      const winter = g.op('LessOrEqual', [m, k(2)], {
+        dtype: 'bool',
+        shape,
+        name: `${name}_jan_feb`
+      });
+      const bump = g.op('Where', [winter, k(1), k(0)], {
+        dtype: 'double',
+        shape,
+        name: `${name}_bump`
+      });
+      // NaN + 0 stays NaN, so a missing date's year is missing too.
+      out.set('year', add(add(yoe, mul(era, k(400))), bump));
+    }
+    out.set('month', m);
+    out.set('day', d);
+  }
+  return out;
+}
+
 export const datepartsStep: StepKind<Params, null> = {
   type: TYPE,
   label: 'Date parts',
@@ -125,5 +202,12 @@ export const datepartsStep: StepKind<Params, null> = {
     const columns = replaceColumns(frame.columns, replacements);
     checkUniqueNames(columns, ctx, TYPE);
     return { rows: frame.rows, columns };
+  },
+  lower(onnx, p: Params): void {
+    for (const name of p.columns) {
+      const values = lowerParts(onnx, name, p.parts);
+      if (!p.keep) onnx.dropColumn(name);
+      for (const part of p.parts) onnx.setColumn(`${name}_${part}`, values.get(part) as Value);
+    }
   }
 };

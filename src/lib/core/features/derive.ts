@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { ColumnSchema } from '../data/types';
 import { compileExpression, evaluateColumn, type CompiledExpression } from './expr';
+import { compileForLowering, lowerExpression } from './expr/lower';
 import { compileForStep, exprParam, frameSchema, runForStep } from './filter';
 import type { Frame } from './frame';
 import type { StepContext, StepKind } from './step';
@@ -49,7 +50,9 @@ export const deriveStep: StepKind<Params, null> = {
   },
   examples: [
     { name: 'price_per_room', expr: 'price / rooms' },
-    { name: 'size', expr: "if(rooms >= 4, 'large', 'small')" }
+    { name: 'size', expr: "if(rooms >= 4, 'large', 'small')" },
+    { name: 'family_home', expr: 'garden and rooms >= 3' },
+    { name: 'listed_year', expr: 'year(listed)' }
   ],
   defaults: () => null,
   outputSchema(input: ColumnSchema[], p: Params, ctx: StepContext): ColumnSchema[] {
@@ -64,5 +67,9 @@ export const deriveStep: StepKind<Params, null> = {
     const compiled = compile(frameSchema(frame), p, ctx);
     const column = runForStep(() => evaluateColumn(compiled, frame, p.name), ctx, TYPE);
     return { rows: frame.rows, columns: place(frame.columns, column) };
+  },
+  lower(onnx, p: Params, _state: null, ctx: StepContext): void {
+    const compiled = compileForStep(() => compileForLowering(onnx, p.expr), ctx, TYPE);
+    onnx.setColumn(p.name, lowerExpression(onnx, compiled, p.name));
   }
 };

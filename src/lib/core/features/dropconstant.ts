@@ -102,5 +102,11 @@ export const dropconstantStep: StepKind<Params, State> = {
     for (const d of state.dropped) frameColumn(frame, d.column, ctx, TYPE);
     const gone = new Set(state.dropped.map((d) => d.column));
     return { rows: frame.rows, columns: frame.columns.filter((c) => !gone.has(c.name)) };
+  },
+  lower(onnx, _p: Params, state: State): void {
+    for (const d of state.dropped) {
+      onnx.column(d.column);
+      onnx.dropColumn(d.column);
+    }
   }
 };

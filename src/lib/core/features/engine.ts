@@ -6,7 +6,7 @@ import type { PipelineSpec } from '../spec/types';
  * Bumped whenever a step's output could change for the same spec and data, so feature sets
  * saved by an older engine are recomputed instead of reused.
  */
-export const FEATURE_ENGINE_VERSION = '2';
+export const FEATURE_ENGINE_VERSION = '3';
 
 /** The spec's hash, leaving out its display name: renaming a pipeline changes no feature. */
 export function pipelineHash(spec: PipelineSpec): Promise<string> {

@@ -113,16 +113,25 @@ export const filterStep: StepKind<Params, null> = {
   apply(frame: Frame, p: Params, _state: null, ctx: StepContext): Frame {
     const compiled = compileForStep(() => compileCondition(p.expr, frameSchema(frame)), ctx, TYPE);
     return runForStep(() => filterFrame(frame, compiled), ctx, TYPE);
+  },
+  keep(frame: Frame, p: Params, _state: null, ctx: StepContext): Int32Array {
+    const compiled = compileForStep(() => compileCondition(p.expr, frameSchema(frame)), ctx, TYPE);
+    return runForStep(() => keptRows(frame, compiled), ctx, TYPE);
   }
 };
 
-/** The frame restricted to the rows where `compiled` (a condition) is true. */
-export function filterFrame(frame: Frame, compiled: CompiledExpression): Frame {
+function keptRows(frame: Frame, compiled: CompiledExpression): Int32Array {
   const mask = evaluateMaskOf(compiled, frame);
   let kept = 0;
   for (let i = 0; i < mask.length; i++) kept += mask[i];
-  if (kept === frame.rows) return { rows: frame.rows, columns: frame.columns.slice() };
   const keep = new Int32Array(kept);
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) keep[k++] = i;
-  return { rows: kept, columns: frame.columns.map((c) => gather(c, keep)) };
+  return keep;
+}
+
+/** The frame restricted to the rows where `compiled` (a condition) is true. */
+export function filterFrame(frame: Frame, compiled: CompiledExpression): Frame {
+  const keep = keptRows(frame, compiled);
+  if (keep.length === frame.rows) return { rows: frame.rows, columns: frame.columns.slice() };
+  return { rows: keep.length, columns: frame.columns.map((c) => gather(c, keep)) };
 }

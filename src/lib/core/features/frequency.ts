@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
+import { categoryCodes, codeTable } from './lowercat';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -129,5 +130,15 @@ export const frequencyStep: StepKind<Params, State> = {
     for (const s of state.columns)
       replacements.set(s.column, [encode(frameColumn(frame, s.column, ctx, TYPE, ALLOWED), s, p)]);
     return { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) };
+  },
+  lower(onnx, _p: Params, state: State): void {
+    for (const s of state.columns) {
+      // Codes 0…k-1 are the categories'; k is unseen (frequency 0), k + 1 missing.
+      const k = s.categories.length;
+      const codes = new Map(s.categories.map((c, i) => [c, i]));
+      const code = categoryCodes(onnx, s.column, { codes, unknown: k, missing: k + 1 });
+      const table = [...s.frequencies, 0, s.missing];
+      onnx.setColumn(s.column, codeTable(onnx, code, table, `${s.column}_frequency`));
+    }
   }
 };

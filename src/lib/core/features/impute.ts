@@ -1,7 +1,9 @@
 import * as v from 'valibot';
+import { attr, type GraphBuilder, type Value } from '../onnx/graph';
 import { COLUMN_TYPES, type ColumnSchema, type ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
+import { cast, elementwise, scalar, scalarText } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   NUMERIC_TYPES,
@@ -189,6 +191,21 @@ function imputeColumn(col: FrameColumn, s: ColumnState, p: Params): FrameColumn 
   return { kind: 'number', name: col.name, type, values };
 }
 
+/**
+ * True where a string column is missing (""). Equal takes no strings before opset 19, so a
+ * LabelEncoder (ai.onnx.ml 2) maps "" to 1 and everything else to 0, as sklearn-onnx does.
+ */
+function stringMissing(g: GraphBuilder, x: Value, name: string): Value {
+  const flag = g.op(
+    'LabelEncoder',
+    [x],
+    { dtype: 'int64', shape: x.shape, name: `${name}_isempty` },
+    { keys_strings: attr.strings(['']), values_int64s: attr.ints([1]), default_int64: attr.int(0) },
+    'ai.onnx.ml'
+  );
+  return cast(g, flag, 'bool', `${name}_missing_mask`);
+}
+
 export const imputeStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Impute missing values',
@@ -213,7 +230,9 @@ export const imputeStep: StepKind<Params, State> = {
   examples: [
     { columns: ['price', 'rooms'], strategy: 'median' },
     { columns: ['city', 'garden'], strategy: 'most_frequent', indicator: true },
-    { columns: ['city'], strategy: 'constant', fillValue: 'unknown' }
+    { columns: ['city'], strategy: 'constant', fillValue: 'unknown' },
+    { columns: ['change', 'listed'], strategy: 'mean', indicator: true },
+    { columns: ['city', 'region'], strategy: 'constant', indicator: true }
   ],
   /** The columns with gaps: median for numbers only, else the most frequent value. */
   defaults(input) {
@@ -258,5 +277,25 @@ export const imputeStep: StepKind<Params, State> = {
     const columns = replaceColumns(frame.columns, replacements);
     checkUniqueNames(columns, ctx, TYPE);
     return { rows: frame.rows, columns };
+  },
+  lower(onnx, p: Params, state: State): void {
+    const g = onnx.graph;
+    for (const s of state.columns) {
+      const name = s.column;
+      const x = onnx.column(name);
+      let missing: Value;
+      let fill: Value;
+      if (x.dtype === 'string') {
+        missing = stringMissing(g, x, name);
+        const text = typeof s.value === 'string' ? s.value : numberLabel(s.value);
+        fill = scalarText(g, `${name}_fill`, text);
+      } else {
+        missing = elementwise(g, 'IsNaN', [x], x, `${name}_missing_mask`, 'bool');
+        fill = scalar(g, `${name}_fill`, typeof s.value === 'number' ? s.value : Number(s.value));
+      }
+      onnx.setColumn(name, elementwise(g, 'Where', [missing, fill, x], x, `${name}_imputed`));
+      if (p.indicator)
+        onnx.setColumn(`${name}_missing`, cast(g, missing, 'double', `${name}_missing`));
+    }
   }
 };

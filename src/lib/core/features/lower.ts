@@ -41,7 +41,6 @@ export function lowerSteps(
       trainingOnly.push(label);
       return;
     }
-    if (kind.lower === undefined) ctx.refuse(`${kind.label} has no ONNX lowering.`);
     kind.lower(ctx, params, states[index], stepContext(spec, index));
   });
   ctx.step = null;

@@ -1,8 +1,11 @@
 import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
+import { attr, ELEMENT_TYPES } from '../onnx/graph';
+import type { Lowering } from '../onnx/lowering';
 import type { Frame, FrameColumn, NumericColumn } from './frame';
 import { codeSource } from './rows';
 import { columnsOfType } from './hints';
+import { categoryCodes } from './lowercat';
 import type { StepContext, StepKind } from './step';
 import {
   MAX_LIST,
@@ -205,7 +208,8 @@ function fitColumn(col: FrameColumn, p: Params): ColumnState & { distinct: numbe
   };
 }
 
-function encode(col: FrameColumn, s: ColumnState, p: Params): FrameColumn[] {
+/** The output column (-1: none) of each value, of missing and of any other value. */
+function placesOf(s: ColumnState, p: Params) {
   const k = s.names.length;
   const otherIdx = s.other ? k - 1 : -1;
   const unknownIdx = p.unknown === 'other' ? otherIdx : -1;
@@ -220,6 +224,12 @@ function encode(col: FrameColumn, s: ColumnState, p: Params): FrameColumn[] {
     else where.set(c, otherIdx);
   }
   if (p.missing === 'zeros') missingIdx = -1;
+  return { where, missingIdx, unknownIdx };
+}
+
+function encode(col: FrameColumn, s: ColumnState, p: Params): FrameColumn[] {
+  const k = s.names.length;
+  const { where, missingIdx, unknownIdx } = placesOf(s, p);
   const outs: Float64Array[] = [];
   if (col.kind === 'category') {
     // One pass writing the 1s into zero-filled arrays; the split's codes are read in place
@@ -258,6 +268,43 @@ function encode(col: FrameColumn, s: ColumnState, p: Params): FrameColumn[] {
   return s.names.map((name, j) => ({ kind: 'number', name, type: 'float', values: outs[j] }));
 }
 
+/** Each row's output column as a code, compared with 0…k-1 at once, split into k columns. */
+function lowerColumn(onnx: Lowering, s: ColumnState, p: Params): void {
+  const k = s.names.length;
+  if (k === 0) {
+    onnx.dropColumn(s.column);
+    return;
+  }
+  const { where, missingIdx, unknownIdx } = placesOf(s, p);
+  const code = categoryCodes(onnx, s.column, {
+    codes: where,
+    missing: missingIdx,
+    unknown: unknownIdx
+  });
+  const g = onnx.graph;
+  const rows = code.shape ? code.shape[0] : null;
+  const shape = rows === null ? null : [rows, k];
+  const places = g.int64s(`${s.column}_places`, [...s.names.keys()]);
+  const hot = g.op('Equal', [code, places], { dtype: 'bool', shape, name: `${s.column}_hot` });
+  const ones = g.op(
+    'Cast',
+    [hot],
+    { dtype: 'double', shape, name: `${s.column}_onehot` },
+    { to: attr.int(ELEMENT_TYPES.double) }
+  );
+  const columns =
+    k === 1
+      ? [ones]
+      : g.node(
+          'Split',
+          [ones],
+          s.names.map((name) => ({ dtype: 'double', shape: code.shape, name })),
+          { axis: attr.int(1) }
+        );
+  onnx.dropColumn(s.column);
+  s.names.forEach((name, j) => onnx.setColumn(name, columns[j]));
+}
+
 export const onehotStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'One-hot encode',
@@ -283,6 +330,7 @@ export const onehotStep: StepKind<Params, State> = {
   examples: [
     { columns: ['city'] },
     { columns: ['city', 'rooms'], maxCategories: 3, unknown: 'other' },
+    { columns: ['city', 'garden'], minCount: 4 },
     {
       columns: ['city'],
       categories: [{ column: 'city', values: ['Paris', 'Lyon'] }],
@@ -359,5 +407,8 @@ export const onehotStep: StepKind<Params, State> = {
     const columns = replaceColumns(frame.columns, replacements);
     checkUniqueNames(columns, ctx, TYPE);
     return { rows: frame.rows, columns };
+  },
+  lower(onnx, p: Params, state: State): void {
+    for (const s of state.columns) lowerColumn(onnx, s, p);
   }
 };

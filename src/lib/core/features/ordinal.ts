@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
+import { categoryCodes, codeTable } from './lowercat';
 import type { StepContext, StepKind } from './step';
 import {
   MAX_LIST,
@@ -115,11 +116,17 @@ function fitColumn(col: FrameColumn, p: Params, ctx: StepContext): ColumnState {
   return { column: col.name, categories: cats, counts, missing };
 }
 
+/** Category → code; a number written twice in `categories` ("1", "1.0") keeps its last place. */
+function codesOf(s: ColumnState): Map<string | number, number> {
+  const where = new Map<string | number, number>();
+  s.categories.forEach((c, i) => where.set(c, i));
+  return where;
+}
+
 function encode(col: FrameColumn, s: ColumnState, p: Params): FrameColumn {
   const unknown = p.unknownValue ?? NaN;
   const missing = p.missingValue ?? NaN;
-  const where = new Map<string | number, number>();
-  s.categories.forEach((c, i) => where.set(c, i));
+  const where = codesOf(s);
   const n = col.kind === 'category' ? col.codes.length : col.values.length;
   const out = new Float64Array(n);
   if (col.kind === 'category') {
@@ -160,7 +167,8 @@ export const ordinalStep: StepKind<Params, State> = {
       columns: ['city'],
       categories: [{ column: 'city', values: ['Nice', 'Lyon', 'Paris'] }],
       unknownValue: null
-    }
+    },
+    { columns: ['city', 'rooms'], unknownValue: 0.1, missingValue: -1.5 }
   ],
   defaults(input) {
     const columns = columnsOfType(input, ['categorical']);
@@ -188,5 +196,14 @@ export const ordinalStep: StepKind<Params, State> = {
     for (const s of state.columns)
       replacements.set(s.column, [encode(frameColumn(frame, s.column, ctx, TYPE, ALLOWED), s, p)]);
     return { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) };
+  },
+  lower(onnx, p: Params, state: State): void {
+    for (const s of state.columns) {
+      // Codes 0…k-1 are the categories' own; k is unknown, k + 1 missing.
+      const k = s.categories.length;
+      const code = categoryCodes(onnx, s.column, { codes: codesOf(s), unknown: k, missing: k + 1 });
+      const table = [...s.categories.keys(), p.unknownValue ?? NaN, p.missingValue ?? NaN];
+      onnx.setColumn(s.column, codeTable(onnx, code, table, `${s.column}_ordinal`));
+    }
   }
 };

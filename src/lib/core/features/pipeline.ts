@@ -340,16 +340,35 @@ export async function fitPipeline(
   return { splits, states, schema: schemaOfFrame(splits.train), counts, indices };
 }
 
+export interface ApplyOptions extends RunOptions {
+  /**
+   * Compute as an exported model does: every row in, every row out, so the steps that choose
+   * rows (filter) are left out too.
+   */
+  inference?: boolean;
+}
+
+export interface AppliedRows {
+  frame: Frame;
+  schema: ColumnSchema[];
+  /**
+   * The input row number of each output row (a filter drops some); null when a row step that
+   * cannot tell which rows it keeps ran.
+   */
+  rowIds: Int32Array | null;
+}
+
 /**
  * Transforms new rows with fitted states: every step but those that only resample the training
- * split (`rows: 'train'`). The target may be absent (rows to predict).
+ * split (`rows: 'train'`), and with `inference` every step but those that choose rows. The
+ * target may be absent (rows to predict).
  */
 export async function applyPipeline(
   input: PipelineInput,
   spec: PipelineSpec,
   states: readonly Json[],
-  options: RunOptions = {}
-): Promise<{ frame: Frame; schema: ColumnSchema[] }> {
+  options: ApplyOptions = {}
+): Promise<AppliedRows> {
   const { onProgress, signal } = options;
   cancelled(signal);
   const started = performance.now();
@@ -363,11 +382,13 @@ export async function applyPipeline(
   let frame = toFrame(input);
   const schema = schemaOfFrame(frame);
   if (schema.some((c) => c.name === spec.target)) checkSpecAgainst(spec, schema);
+  let rowIds: Int32Array | null = Int32Array.from({ length: frame.rows }, (_, i) => i);
   let processed = 0;
   for (let i = 0; i < resolved.length; i++) {
     await nextTask();
     cancelled(signal);
-    if (resolved[i].kind.rows === 'train') continue;
+    const { kind, params } = resolved[i];
+    if (kind.rows === 'train' || (kind.rows !== undefined && options.inference)) continue;
     const seconds = (performance.now() - started) / 1000;
     onProgress?.({
       phase: 'apply',
@@ -379,10 +400,23 @@ export async function applyPipeline(
       rowsPerSecond: seconds > 0 ? processed / seconds : 0
     });
     const declared = declaredSchema(spec, resolved[i], schemaOfFrame(frame), i);
+    if (kind.rows !== undefined && rowIds !== null) {
+      const ids: Int32Array = rowIds;
+      rowIds = null;
+      if (kind.keep) {
+        let kept: Int32Array;
+        try {
+          kept = kind.keep(frame, params, states[i], stepContext(spec, i));
+        } catch (error) {
+          throw asStepError(error, i, spec.steps[i].type, 'STEP_FAILED');
+        }
+        rowIds = Int32Array.from(kept, (k) => ids[k]);
+      }
+    }
     frame = applyStep(resolved[i], frame, states[i], spec, i, declared);
     processed += frame.rows;
   }
-  return { frame, schema: schemaOfFrame(frame) };
+  return { frame, schema: schemaOfFrame(frame), rowIds };
 }
 
 export interface PreviewOptions extends KindsOption {

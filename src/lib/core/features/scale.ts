@@ -1,8 +1,10 @@
 import * as v from 'valibot';
+import type { GraphBuilder, Value } from '../onnx/graph';
 import type { ColumnSchema } from '../data/types';
 import type { Frame, FrameColumn, NumericColumn } from './frame';
 import { numberSource } from './rows';
 import { columnsOfType } from './hints';
+import { clamp, withConstant } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   NUMERIC_TYPES,
@@ -223,6 +225,20 @@ function applyColumn(col: NumericColumn, s: ColumnState, p: Params): FrameColumn
   return { kind: 'number', name: col.name, type: 'float', values: y };
 }
 
+/** applyColumn as nodes, with the same operations in the same order. */
+function lowerColumn(g: GraphBuilder, x: Value, s: ColumnState, p: Params): Value {
+  const name = `${s.column}_scaled`;
+  if (p.method === 'minmax' && s.n > 0) {
+    const mul = withConstant(g, 'Mul', x, s.stats.mul, `${name}_mul`);
+    const y = withConstant(g, 'Add', mul, s.stats.add, name);
+    return p.clip ? clamp(g, y, p.featureRange[0], p.featureRange[1], `${name}_clipped`) : y;
+  }
+  if (s.scale === 1 && s.center === 0) return x;
+  if (s.scale === 1) return withConstant(g, 'Sub', x, s.center, name);
+  const centered = withConstant(g, 'Sub', x, s.center, `${name}_centered`);
+  return withConstant(g, 'Div', centered, s.scale, name);
+}
+
 export const scaleStep: StepKind<Params, State> = {
   type: TYPE,
   label: 'Scale numbers',
@@ -242,7 +258,10 @@ export const scaleStep: StepKind<Params, State> = {
   examples: [
     { columns: ['price', 'rooms'] },
     { columns: ['price'], method: 'minmax', featureRange: [-1, 1] },
-    { columns: ['rooms', 'change'], method: 'robust' }
+    { columns: ['rooms', 'change'], method: 'robust' },
+    { columns: ['price', 'change'], method: 'minmax', clip: true },
+    { columns: ['change'], withCentering: false },
+    { columns: ['price'], method: 'robust', withScaling: false, quantileRange: [10, 90] }
   ],
   defaults(input) {
     const columns = columnsOfType(input, ['integer', 'float']);
@@ -279,5 +298,11 @@ export const scaleStep: StepKind<Params, State> = {
     for (const s of state.columns)
       replacements.set(s.column, [applyColumn(numericColumn(frame, s.column, ctx, TYPE), s, p)]);
     return { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) };
+  },
+  lower(onnx, p: Params, state: State): void {
+    if (state.method !== p.method)
+      onnx.refuse(`its fitted state is for ${state.method}, not ${p.method}; fit it again.`);
+    for (const s of state.columns)
+      onnx.setColumn(s.column, lowerColumn(onnx.graph, onnx.column(s.column), s, p));
   }
 };

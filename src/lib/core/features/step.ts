@@ -42,6 +42,11 @@ export interface StepKind<P = unknown, S extends Json = Json> {
   /** Which splits a row-changing step applies to; column steps leave it undefined. */
   readonly rows?: 'all' | 'train';
   /**
+   * A step with `rows: 'all'`: the input rows `apply` keeps, in order, so a pipeline can tell
+   * which input rows reach the model (the rows an exported model is checked and scored on).
+   */
+  keep?(frame: Frame, params: P, state: S, ctx: StepContext): Int32Array;
+  /**
    * How much of the output outputSchema knows before fitting: 'exact' (the default) — the
    * columns and types apply produces; 'adds' — apply may add columns known only once fitted
    * (one-hot categories, a vocabulary); 'drops' — apply may leave out declared columns that
@@ -60,7 +65,7 @@ export interface StepKind<P = unknown, S extends Json = Json> {
    * balance): an exported model predicts every row it is given, so they are left out and
    * listed in its metadata.
    */
-  readonly lower?: StepLowering<P, S> | null;
+  readonly lower: StepLowering<P, S> | null;
 }
 
 /** Written as a method type so a kind's lowering stays assignable to StepKind<unknown, Json>. */

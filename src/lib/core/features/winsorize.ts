@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { ColumnSchema, ColumnType } from '../data/types';
 import type { Frame, FrameColumn } from './frame';
 import { columnsOfType } from './hints';
+import { clamp } from './lowerkit';
 import type { StepContext, StepKind } from './step';
 import {
   columnList,
@@ -90,5 +91,11 @@ export const winsorizeStep: StepKind<Params, State> = {
         clip(s.column, numericColumn(frame, s.column, ctx, TYPE, ALLOWED).values, s)
       ]);
     return { rows: frame.rows, columns: replaceColumns(frame.columns, replacements) };
+  },
+  lower(onnx, _p: Params, state: State): void {
+    for (const s of state.columns) {
+      const x = onnx.column(s.column);
+      onnx.setColumn(s.column, clamp(onnx.graph, x, s.min, s.max, `${s.column}_winsorized`));
+    }
   }
 };

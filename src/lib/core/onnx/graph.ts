@@ -9,8 +9,8 @@ import { LatheError } from '../base/errors';
 /** The IR version Lathe writes (ONNX 1.10–1.12; Debian's onnx 1.12 checker knows it). */
 export const IR_VERSION = 8;
 
-/** The operator sets Lathe writes, by domain ('' is ai.onnx): opset 17, ai.onnx.ml 3. */
-export const OPSETS = Object.freeze({ '': 17, 'ai.onnx.ml': 3 });
+/** The operator sets Lathe writes, by domain ('' is ai.onnx): opset 17, ai.onnx.ml 3, com.microsoft 1. */
+export const OPSETS = Object.freeze({ '': 17, 'ai.onnx.ml': 3, 'com.microsoft': 1 });
 export type Domain = keyof typeof OPSETS;
 
 export const DTYPES = ['float', 'double', 'int64', 'int32', 'bool', 'string'] as const;

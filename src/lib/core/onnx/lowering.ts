@@ -42,7 +42,7 @@ function datetimeAsDouble(g: GraphBuilder, input: Value): Value {
   const shape = input.shape;
   const missing = g.op(
     'Equal',
-    [input, g.int64s('missing_datetime', BigInt64Array.of(MISSING_DATETIME), [])],
+    [input, g.int64s('missing_datetime', BigInt64Array.of(MISSING_DATETIME), [1, 1])],
     { dtype: 'bool', shape, name: `${input.name}_missing` }
   );
   const ms = g.op(
@@ -51,7 +51,7 @@ function datetimeAsDouble(g: GraphBuilder, input: Value): Value {
     { dtype: 'double', shape, name: `${input.name}_ms` },
     { to: attr.int(ELEMENT_TYPES.double) }
   );
-  return g.op('Where', [missing, g.doubles('nan', [NaN], []), ms], {
+  return g.op('Where', [missing, g.doubles('nan', [NaN], [1, 1]), ms], {
     dtype: 'double',
     shape,
     name: `${input.name}_time`

@@ -1,6 +1,8 @@
 import { parseDatetime } from '../../data/date';
 import { parseNumber } from '../../data/number';
 import { LatheError } from '../../base/errors';
+import type { Value } from '../../onnx/graph';
+import type { Emitter, Lowered } from './emit';
 import { EXPR_LIMITS } from './errors';
 import type { ExprType, Plan, ValueType } from './types';
 import {
@@ -28,6 +30,8 @@ import {
  * "constructor" or "__proto__" are plain unknown names. Every function propagates missing
  * values (NaN, missing string, unknown truth value) unless its purpose is to handle them
  * (isnull, coalesce). String functions run once per distinct dictionary value and map codes.
+ * Each function also lowers itself to ONNX nodes (emit.ts) computing exactly what it evaluates,
+ * or refuses the export saying why.
  */
 export interface ArgInfo {
   type: ExprType;
@@ -58,6 +62,15 @@ export interface FnSpec {
   check(args: ArgInfo[], tools: TypeTools): Signature;
   /** `type` and `argTypes` are the checked signature (a datetime arrives as a NumVec). */
   evaluate(args: Vec[], rows: number, type: ExprType, argTypes: ExprType[]): Vec;
+  /** The same as ONNX nodes over the lowered arguments (lower.ts), or `call.refuse(why)`. */
+  lower(args: Lowered[], k: Emitter, call: LowerCall): Lowered;
+}
+
+export interface LowerCall {
+  type: ExprType;
+  argTypes: ExprType[];
+  /** Refuses the export: "… the formula "…" uses f(), which <why>". */
+  refuse(why: string): never;
 }
 
 // Local copies: imported bindings can compile to property reads in hot loops.
@@ -100,6 +113,38 @@ function mathUnary(name: MathName, v: NumVec): NumVec {
       break;
   }
   return { kind: 'number', values: out, stride: v.stride };
+}
+
+function mathUnaryNodes(name: MathName, k: Emitter, x: Value): Value {
+  switch (name) {
+    case 'abs':
+      return k.num('Abs', x);
+    case 'sqrt':
+      return k.num('Sqrt', x);
+    case 'log':
+      return k.num('Log', x);
+    case 'log1p':
+      return log1pNodes(k, x);
+    case 'exp':
+      return k.num('Exp', x);
+    case 'floor':
+      return k.num('Floor', x);
+    case 'ceil':
+      return k.num('Ceil', x);
+  }
+}
+
+/**
+ * ONNX has no log1p, and log(1 + x) loses the digits of a small x. With u = 1 + x,
+ * x · (log(u) / (u − 1)) is accurate to a few ulps (Goldberg 1991, theorem 4); u = 1 gives x
+ * itself (so −0 stays −0), and x = +Infinity gives +Infinity.
+ */
+function log1pNodes(k: Emitter, x: Value): Value {
+  const u = k.num('Add', x, k.double(1));
+  const ratio = k.num('Div', k.num('Log', u), k.num('Sub', u, k.double(1)));
+  const exact = k.where(k.test('Equal', x, k.double(Infinity)), x, k.num('Mul', x, ratio));
+  // Where u ≠ 1, x is not a zero and neither is `exact` (Where would lose a −0 there).
+  return k.where(k.unless(k.test('Equal', u, k.double(1))), exact, x);
 }
 
 type DatePart = 'year' | 'month' | 'day' | 'weekday' | 'hour' | 'minute';
@@ -154,6 +199,59 @@ function datePart(part: DatePart, v: NumVec): NumVec {
     }
   }
   return { kind: 'number', values: out, stride: v.stride };
+}
+
+/** civil(), operation for operation in double: the same IEEE results. */
+function civilNodes(k: Emitter, days: Value, field: 0 | 1 | 2): Value {
+  const c = (x: number) => k.double(x);
+  const add = (a: Value, b: Value) => k.num('Add', a, b);
+  const sub = (a: Value, b: Value) => k.num('Sub', a, b);
+  const mul = (a: Value, b: Value) => k.num('Mul', a, b);
+  const floorDiv = (a: Value, b: number) => k.num('Floor', k.num('Div', a, c(b)));
+  const z = add(days, c(719468));
+  const era = floorDiv(z, 146097);
+  const doe = sub(z, mul(era, c(146097)));
+  const yoe = floorDiv(
+    sub(add(sub(doe, floorDiv(doe, 1460)), floorDiv(doe, 36524)), floorDiv(doe, 146096)),
+    365
+  );
+  const doy = sub(doe, sub(add(mul(c(365), yoe), floorDiv(yoe, 4)), floorDiv(yoe, 100)));
+  const mp = floorDiv(add(mul(c(5), doy), c(2)), 153);
+  const m = k.where(k.test('Less', mp, c(10)), add(mp, c(3)), sub(mp, c(9)));
+  if (field === 1) return m;
+  if (field === 2) return add(sub(doy, floorDiv(add(mul(c(153), mp), c(2)), 5)), c(1));
+  return add(add(yoe, mul(era, c(400))), k.cast(k.test('LessOrEqual', m, c(2)), 'double'));
+}
+
+/** datePart(), operation for operation in double. */
+function datePartNodes(part: DatePart, k: Emitter, t: Value): Value {
+  const c = (x: number) => k.double(x);
+  const floorDiv = (a: Value, b: number) => k.num('Floor', k.num('Div', a, c(b)));
+  const mod = (a: Value, b: number) => k.numBinary('%', a, c(b));
+  const days = floorDiv(t, DAY_MS);
+  const ms = () => k.num('Sub', t, k.num('Mul', days, c(DAY_MS)));
+  let out: Value;
+  switch (part) {
+    case 'year':
+      out = civilNodes(k, days, 0);
+      break;
+    case 'month':
+      out = civilNodes(k, days, 1);
+      break;
+    case 'day':
+      out = civilNodes(k, days, 2);
+      break;
+    case 'weekday':
+      out = mod(k.num('Add', mod(k.num('Add', days, c(3)), 7), c(7)), 7);
+      break;
+    case 'hour':
+      out = floorDiv(ms(), 3_600_000);
+      break;
+    case 'minute':
+      out = mod(floorDiv(ms(), 60_000), 60);
+      break;
+  }
+  return k.where(k.test('Greater', k.num('Abs', t), c(MAX_DATE_MS)), c(NaN), out);
 }
 
 /** Number → string, as the cast step shows numbers; NaN → missing. Once per distinct value. */
@@ -285,6 +383,23 @@ function ifThenElse(args: Vec[], rows: number, type: ExprType): Vec {
   return choose(which, cond.stride, args[1], args[2], rows, type === 'null' ? 'number' : type);
 }
 
+function coalesceNodes(args: Lowered[], k: Emitter, { type }: LowerCall): Lowered {
+  const t = type === 'null' ? 'number' : type;
+  let acc = args[0];
+  for (let i = 1; i < args.length; i++) {
+    const missing = k.missing(acc);
+    if (missing === null) break;
+    acc = k.choose(missing, null, args[i], acc, t);
+  }
+  return acc;
+}
+
+function ifNodes([cond, a, b]: Lowered[], k: Emitter, { type }: LowerCall): Lowered {
+  const t = type === 'null' ? 'number' : type;
+  if (cond.kind === 'bool') return k.choose(cond.value, null, a, b, t);
+  return k.choose(k.isTrue(cond), k.isFalse(cond), a, b, t);
+}
+
 function stringPair(
   x: StrVec,
   y: StrVec,
@@ -342,6 +457,22 @@ function concat2(x: StrVec, y: StrVec, rows: number): StrVec {
 }
 
 const NUM: readonly ValueType[] = ['number'];
+
+function number(value: Value): Lowered {
+  return { kind: 'number', value };
+}
+
+function numberOf(x: Lowered): Value {
+  if (x.kind !== 'number') throw new Error(`internal: expected a number, got ${x.kind}`);
+  return x.value;
+}
+
+/**
+ * ONNX's StringNormalizer changes case one letter at a time by the runtime's own tables:
+ * 'İ', 'ß', 'ﬁ' or a word-final 'Σ' come out otherwise than from lower() and upper().
+ */
+const CASE_CHANGE =
+  "ONNX cannot compute exactly: its StringNormalizer changes case letter by letter with the runtime's own tables, so letters such as 'İ', 'ß' or a final 'Σ' would come out otherwise.";
 const STR: readonly ValueType[] = ['string'];
 const DT: readonly ValueType[] = ['datetime'];
 
@@ -353,7 +484,8 @@ function numeric(name: MathName, description: string): FnSpec {
     minArgs: 1,
     maxArgs: 1,
     check: (_args, t) => (t.expect(0, NUM), { type: 'number', args: ['number'] }),
-    evaluate: ([x]) => mathUnary(name, asNum(x))
+    evaluate: ([x]) => mathUnary(name, asNum(x)),
+    lower: ([x], k) => number(mathUnaryNodes(name, k, numberOf(x)))
   };
 }
 
@@ -365,11 +497,17 @@ function part(name: DatePart, description: string): FnSpec {
     minArgs: 1,
     maxArgs: 1,
     check: (_args, t) => (t.expect(0, DT), { type: 'number', args: ['datetime'] }),
-    evaluate: ([d]) => datePart(name, asNum(d))
+    evaluate: ([d]) => datePart(name, asNum(d)),
+    lower: ([d], k) => number(datePartNodes(name, k, numberOf(d)))
   };
 }
 
-function stringMap(name: string, description: string, f: (s: string) => string): FnSpec {
+function stringMap(
+  name: string,
+  description: string,
+  f: (s: string) => string,
+  unlowerable: string
+): FnSpec {
   return {
     name,
     signature: `${name}(s)`,
@@ -377,9 +515,12 @@ function stringMap(name: string, description: string, f: (s: string) => string):
     minArgs: 1,
     maxArgs: 1,
     check: (_args, t) => (t.expect(0, STR), { type: 'string', args: ['string'] }),
-    evaluate: ([s]) => mapStrings(asStr(s), f)
+    evaluate: ([s]) => mapStrings(asStr(s), f),
+    lower: (_args, _k, call) => call.refuse(unlowerable)
   };
 }
+
+const NO_SEARCH = 'ONNX opset 17 cannot compute: it has no operator that looks inside strings.';
 
 function stringTest(
   name: string,
@@ -397,7 +538,8 @@ function stringTest(
       t.expect(1, STR),
       { type: 'boolean', args: ['string', 'string'] }
     ),
-    evaluate: ([s, sub], rows) => stringPair(asStr(s), asStr(sub), rows, f)
+    evaluate: ([s, sub], rows) => stringPair(asStr(s), asStr(sub), rows, f),
+    lower: (_args, _k, call) => call.refuse(NO_SEARCH)
   };
 }
 
@@ -421,6 +563,11 @@ function extreme(name: 'min' | 'max', description: string): FnSpec {
       let acc = asNum(args[0]);
       for (let k = 1; k < args.length; k++) acc = numBinary(name, acc, asNum(args[k]), rows);
       return acc;
+    },
+    lower: (args, k) => {
+      let acc = numberOf(args[0]);
+      for (let i = 1; i < args.length; i++) acc = k.numBinary(name, acc, numberOf(args[i]));
+      return number(acc);
     }
   };
 }
@@ -441,7 +588,13 @@ const SPECS: FnSpec[] = [
     evaluate: (args, rows) =>
       args.length === 1
         ? mathUnary('log', asNum(args[0]))
-        : numBinary('log', asNum(args[0]), asNum(args[1]), rows)
+        : numBinary('log', asNum(args[0]), asNum(args[1]), rows),
+    lower: ([x, base], k) =>
+      number(
+        base === undefined
+          ? mathUnaryNodes('log', k, numberOf(x))
+          : k.numBinary('log', numberOf(x), numberOf(base))
+      )
   },
   numeric('log1p', 'log(1 + x), accurate near 0.'),
   numeric('exp', 'e to the power x.'),
@@ -458,7 +611,8 @@ const SPECS: FnSpec[] = [
       t.expect(1, NUM),
       { type: 'number', args: ['number', 'number'] }
     ),
-    evaluate: ([x, y], rows) => numBinary('^', asNum(x), asNum(y), rows)
+    evaluate: ([x, y], rows) => numBinary('^', asNum(x), asNum(y), rows),
+    lower: ([x, y], k) => number(k.numBinary('^', numberOf(x), numberOf(y)))
   },
   extreme('min', 'Smallest argument; missing if any argument is missing.'),
   extreme('max', 'Largest argument; missing if any argument is missing.'),
@@ -474,7 +628,11 @@ const SPECS: FnSpec[] = [
       return { type: 'number', args: args.map(() => 'number') };
     },
     evaluate: (args, rows) =>
-      numBinary('round', asNum(args[0]), args.length > 1 ? asNum(args[1]) : numConst(0), rows)
+      numBinary('round', asNum(args[0]), args.length > 1 ? asNum(args[1]) : numConst(0), rows),
+    lower: ([x, digits], k) =>
+      number(
+        k.numBinary('round', numberOf(x), digits === undefined ? k.double(0) : numberOf(digits))
+      )
   },
   {
     name: 'clip',
@@ -489,7 +647,9 @@ const SPECS: FnSpec[] = [
       return { type, args: [each, each, each] };
     },
     evaluate: ([x, lo, hi], rows) =>
-      numBinary('min', numBinary('max', asNum(x), asNum(lo), rows), asNum(hi), rows)
+      numBinary('min', numBinary('max', asNum(x), asNum(lo), rows), asNum(hi), rows),
+    lower: ([x, lo, hi], k) =>
+      number(k.numBinary('min', k.numBinary('max', numberOf(x), numberOf(lo)), numberOf(hi)))
   },
   {
     name: 'isnull',
@@ -502,7 +662,8 @@ const SPECS: FnSpec[] = [
       type: 'boolean',
       args: [args[0].type === 'null' ? 'number' : args[0].type]
     }),
-    evaluate: ([x], rows) => isNullVec(x, rows, false)
+    evaluate: ([x], rows) => isNullVec(x, rows, false),
+    lower: ([x], k) => isNullNodes(k, x, false)
   },
   {
     name: 'coalesce',
@@ -517,7 +678,8 @@ const SPECS: FnSpec[] = [
       );
       return { type, args: args.map(() => type) };
     },
-    evaluate: coalesce
+    evaluate: coalesce,
+    lower: coalesceNodes
   },
   {
     name: 'if',
@@ -531,11 +693,17 @@ const SPECS: FnSpec[] = [
       const type = t.unify([1, 2], '"then" and "else"');
       return { type, args: ['boolean', type, type] };
     },
-    evaluate: ifThenElse
+    evaluate: ifThenElse,
+    lower: ifNodes
   },
-  stringMap('lower', 'Lower case.', (s) => s.toLowerCase()),
-  stringMap('upper', 'Upper case.', (s) => s.toUpperCase()),
-  stringMap('trim', 'Without leading and trailing white space.', (s) => s.trim()),
+  stringMap('lower', 'Lower case.', (s) => s.toLowerCase(), CASE_CHANGE),
+  stringMap('upper', 'Upper case.', (s) => s.toUpperCase(), CASE_CHANGE),
+  stringMap(
+    'trim',
+    'Without leading and trailing white space.',
+    (s) => s.trim(),
+    'ONNX opset 17 cannot compute: it has no operator that trims strings.'
+  ),
   {
     name: 'length',
     signature: 'length(s)',
@@ -543,7 +711,9 @@ const SPECS: FnSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     check: (_args, t) => (t.expect(0, STR), { type: 'number', args: ['string'] }),
-    evaluate: ([s]) => stringsToNum(asStr(s), codePointLength)
+    evaluate: ([s]) => stringsToNum(asStr(s), codePointLength),
+    lower: (_args, _k, call) =>
+      call.refuse('ONNX opset 17 cannot compute: it has no operator that measures strings.')
   },
   stringTest('contains', 'True where s contains sub (case-sensitive).', (s, sub) =>
     s.includes(sub)
@@ -565,7 +735,9 @@ const SPECS: FnSpec[] = [
       let acc = asStr(args[0]);
       for (let k = 1; k < args.length; k++) acc = concat2(acc, asStr(args[k]), rows);
       return acc;
-    }
+    },
+    lower: (_args, _k, call) =>
+      call.refuse('ONNX opset 17 cannot compute: it has no operator that joins strings.')
   },
   part('year', 'Calendar year (UTC).'),
   part('month', 'Month, 1–12 (UTC).'),
@@ -592,6 +764,15 @@ const SPECS: FnSpec[] = [
       const out = new Float64Array(b.length);
       for (let i = 0; i < b.length; i++) out[i] = lut[b[i]];
       return { kind: 'number', values: out, stride: x.stride };
+    },
+    lower: ([x], k, call) => {
+      if (x.kind === 'number') return x;
+      if (x.kind === 'string') {
+        return call.refuse(
+          'ONNX cannot compute for strings: its Cast reads numbers otherwise than Lathe does, and fails on text that is not one.'
+        );
+      }
+      return number(k.numberOfTruth(x));
     }
   },
   {
@@ -605,7 +786,23 @@ const SPECS: FnSpec[] = [
       type: 'string',
       args: [args[0].type === 'null' ? 'string' : args[0].type]
     }),
-    evaluate: ([x], _rows, _type, [from]) => toStrings(x, from)
+    evaluate: ([x], _rows, _type, [from]) => toStrings(x, from),
+    lower: ([x], k, call) => {
+      if (x.kind === 'string') return x;
+      if (x.kind === 'number') {
+        return call.refuse(
+          call.argTypes[0] === 'datetime'
+            ? 'ONNX opset 17 cannot compute for datetimes: it has no operator that writes dates.'
+            : 'ONNX cannot compute for numbers: its Cast writes them otherwise (1e+21 where string() writes 1e21).'
+        );
+      }
+      const value = k.where(
+        k.isTrue(x),
+        k.text('true'),
+        x.kind === 'bool' ? k.text('false') : k.where(k.isFalse(x), k.text('false'), k.text(''))
+      );
+      return { kind: 'string', value, missing: 'empty' };
+    }
   },
   {
     name: 'datetime',
@@ -624,6 +821,15 @@ const SPECS: FnSpec[] = [
       const out = new Float64Array(a.length);
       for (let i = 0; i < a.length; i++) out[i] = Math.abs(a[i]) <= MAX_DATE_MS ? a[i] : NaN;
       return { kind: 'number', values: out, stride: x.stride };
+    },
+    lower: ([x], k, call) => {
+      if (x.kind !== 'number') {
+        return call.refuse(
+          'ONNX opset 17 cannot compute for strings: it has no operator that reads dates.'
+        );
+      }
+      const outside = k.test('Greater', k.num('Abs', x.value), k.double(MAX_DATE_MS));
+      return number(k.where(outside, k.double(NaN), x.value));
     }
   }
 ];
@@ -664,6 +870,11 @@ export function isNullVec(x: Vec, rows: number, negated: boolean): BoolVec {
   const no = negated ? TRUE : FALSE;
   for (let i = 0; i < len; i++) values[i] = mask[i] ? yes : no;
   return { kind: 'bool', values, stride: x.stride };
+}
+
+export function isNullNodes(k: Emitter, x: Lowered, negated: boolean): Lowered {
+  const missing = k.missing(x) ?? k.flag(false);
+  return { kind: 'bool', value: negated ? k.not(missing) : missing };
 }
 
 function alias(spec: FnSpec, name: string): FnSpec {
