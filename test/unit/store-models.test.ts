@@ -165,6 +165,12 @@ describe('imported versions', () => {
       'NO_WEIGHTS',
       'v2 "iris" was imported from an ONNX file: it has no training weights, only its ONNX graph.'
     ]);
+    // Export does not apply: the version is its file already.
+    const attach = await rejection(
+      store.attachModelOnnx(record.id, { make: () => fileBytes(2), checks: {} }, {})
+    );
+    expect(attach.code).toBe('IMPORTED_MODEL');
+    expect((await store.loadModelOnnx(record.id)).bytes).toEqual(bytes);
   });
 
   it('add the same file once, and a trained version’s own export not at all', async () => {
