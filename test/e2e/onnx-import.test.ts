@@ -85,6 +85,17 @@ describe('Importing ONNX files into the registry in Chromium', () => {
       .getByText(/candidate → v1/)
       .waitFor();
 
+    // The stored file downloads unchanged.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      detail.getByTestId('onnx-download').click()
+    ]);
+    assert.equal(download.suggestedFilename(), 'elsewhere-classifier-v1.onnx');
+    assert.deepEqual(
+      readFileSync(await download.path()),
+      readFileSync(join(FIXTURES, 'elsewhere-classifier.onnx'))
+    );
+
     // A Lathe export: its Lathe metadata is shown.
     await importFile(page, join(FIXTURES, 'lathe-penguins-logistic.onnx'));
     await detail.getByRole('heading', { name: 'v2 · lathe-penguins-logistic' }).waitFor();
