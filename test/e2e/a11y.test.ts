@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { assertNoSeriousViolations, openApp, useApp } from './harness';
+import { assertNoSeriousViolations } from './axe';
+import { openApp, useApp } from './harness';
 
 async function stage(page: Page, name: string) {
   await page.getByRole('link', { name, exact: true }).click();

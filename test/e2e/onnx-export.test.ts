@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import type { Download, Page } from 'playwright-core';
 import { readOnnx } from '../../src/lib/core/onnx/read';
 import { createSession, runSession } from '../../src/lib/core/onnx/runtime';
-import { assertNoSeriousViolations, openApp, starterOnTrain, useApp } from './harness';
+import { assertNoSeriousViolations } from './axe';
+import { openApp, starterOnTrain, useApp } from './harness';
 
 async function download(page: Page, click: () => Promise<void>): Promise<Download> {
   const [file] = await Promise.all([page.waitForEvent('download'), click()]);

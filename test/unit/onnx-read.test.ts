@@ -3,6 +3,7 @@
  * hostile or foreign bytes with a LatheError that says what is wrong; and the runtime limits it
  * enforces are those of the onnxruntime-web build the app ships.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LatheError } from '../../src/lib/core/base/errors';
 import { createRng } from '../../src/lib/core/base/random';
@@ -12,10 +13,19 @@ import {
   METADATA_LIMITS,
   type OnnxMetadata
 } from '../../src/lib/core/onnx/metadata';
-import { onnx } from '../../src/lib/core/onnx/proto';
-import { READ_LIMITS, RUNTIME_LIMITS, checkOnnxSize, readOnnx } from '../../src/lib/core/onnx/read';
+import { onnx, type OnnxProto } from '../../src/lib/core/onnx/proto';
+import {
+  READ_LIMITS,
+  RUNTIME_LIMITS,
+  checkOnnxSize,
+  checkRunnable,
+  readOnnx,
+  runtimeRefusal,
+  type OnnxSummary
+} from '../../src/lib/core/onnx/read';
 import { createSession, runSession } from '../../src/lib/core/onnx/runtime';
 import { modelProto, serializeModel } from '../../src/lib/core/onnx/serialize';
+import { nested } from './protobuf-bytes';
 
 const HASH = 'ab'.repeat(32);
 
@@ -106,32 +116,6 @@ function refusal(run: () => unknown): LatheError {
   throw new Error('expected a LatheError');
 }
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 127) {
-    out.push((n & 127) | 128);
-    n >>>= 7;
-  }
-  out.push(n);
-  return out;
-}
-
-/**
- * Length-delimited protobuf fields nested in one another, `fields[0]` outermost, the innermost
- * empty: the bytes a message nested `fields.length` deep is made of.
- */
-function nested(fields: readonly number[]): Uint8Array {
-  const lengths = new Array<number>(fields.length);
-  let size = 0;
-  for (let i = fields.length - 1; i >= 0; i--) {
-    lengths[i] = size;
-    size += varint((fields[i] << 3) | 2).length + varint(size).length;
-  }
-  const out: number[] = [];
-  fields.forEach((f, i) => out.push(...varint((f << 3) | 2), ...varint(lengths[i])));
-  return Uint8Array.from(out);
-}
-
 describe('serialize → read', () => {
   it('reads back the versions, inputs, outputs, operators and metadata written', () => {
     const summary = readOnnx(bytesOf());
@@ -161,6 +145,7 @@ describe('serialize → read', () => {
         { domain: '', opType: 'Identity', count: 3 },
         { domain: 'ai.onnx.ml', opType: 'LabelEncoder', count: 1 }
       ],
+      functions: [],
       metadataProps: [{ key: LATHE_METADATA_KEY, value: JSON.stringify(metadata) }],
       metadata
     });
@@ -399,5 +384,258 @@ describe('runtime limits', () => {
       await expect(createSession(bytes)).rejects.toMatchObject({ code: 'ONNX_RUNTIME' });
       expect(() => readOnnx(bytes)).toThrow(LatheError);
     }
+  });
+});
+
+// Files made by scripts/make-onnx-import-fixtures.py (python-onnx's helper API), each with what
+// python-onnx reads of it.
+const IMPORT_FIXTURES = 'test/fixtures/onnx-import';
+const fixture = (name: string) => new Uint8Array(readFileSync(`${IMPORT_FIXTURES}/${name}.onnx`));
+const pythonSummary = (name: string) =>
+  JSON.parse(readFileSync(`${IMPORT_FIXTURES}/${name}.summary.json`, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+/** A one-node model in the given domain, as a foreign tool might write it. */
+function oneNode(
+  node: {
+    opType: string;
+    domain: string;
+    input?: string[];
+    attribute?: OnnxProto.IAttributeProto[];
+  },
+  options: {
+    inputType?: OnnxProto.ITypeProto;
+    outputType?: OnnxProto.ITypeProto;
+    /** More outputs after "y", by name. */
+    moreOutputs?: Record<string, OnnxProto.ITypeProto>;
+    functions?: OnnxProto.IFunctionProto[];
+  } = {}
+): Uint8Array {
+  const tensor = (elemType: number): OnnxProto.ITypeProto => ({
+    tensorType: { elemType, shape: { dim: [{ dimParam: 'N' }, { dimValue: 1 }] } }
+  });
+  const input = node.input ?? ['x'];
+  const outputs = { y: options.outputType ?? tensor(1), ...options.moreOutputs };
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [
+      { domain: '', version: 17 },
+      ...(node.domain && node.domain !== 'ai.onnx' ? [{ domain: node.domain, version: 1 }] : [])
+    ],
+    producerName: 'elsewhere',
+    graph: {
+      name: 'g',
+      node: [{ ...node, input, output: Object.keys(outputs), name: 'the_node' }],
+      input: input.map((name) => ({ name, type: options.inputType ?? tensor(1) })),
+      output: Object.entries(outputs).map(([name, type]) => ({ name, type }))
+    },
+    functions: options.functions ?? []
+  }).finish();
+}
+
+async function loadRefusal(bytes: Uint8Array, fileName: string): Promise<LatheError> {
+  const summary = readOnnx(bytes, { fileName });
+  checkRunnable(summary, fileName);
+  const error = await createSession(bytes).then(
+    () => null,
+    (e: unknown) => e
+  );
+  expect(error).toMatchObject({ code: 'ONNX_RUNTIME' });
+  return runtimeRefusal(summary, String((error as LatheError).details?.reason), fileName);
+}
+
+describe('import checks', () => {
+  it('read files made elsewhere as python-onnx reads them', () => {
+    for (const name of [
+      'elsewhere-classifier',
+      'unsupported-operator',
+      'zipmap-classifier',
+      'lathe-penguins-logistic'
+    ]) {
+      const summary: Partial<OnnxSummary> = readOnnx(fixture(name));
+      const { graphName, docString, producerName, producerVersion, irVersion, opsets } = summary;
+      const { inputs, outputs, operators, metadataProps } = summary;
+      expect(
+        {
+          irVersion,
+          opsets,
+          producerName,
+          producerVersion,
+          docString,
+          graphName,
+          inputs,
+          outputs,
+          operators,
+          metadataProps
+        },
+        name
+      ).toEqual(pythonSummary(name));
+    }
+  });
+
+  it('read the Lathe metadata of a Lathe export, and none from a file made elsewhere', () => {
+    const lathe = readOnnx(fixture('lathe-penguins-logistic'));
+    expect(lathe.producerName).toBe('lathe');
+    expect(lathe.metadata).toMatchObject({
+      format: 'lathe-onnx',
+      task: 'multiclass',
+      classes: ['Adelie', 'Chinstrap', 'Gentoo'],
+      outputs: ['label', 'probabilities']
+    });
+    expect(readOnnx(fixture('elsewhere-classifier')).metadata).toBeNull();
+  });
+
+  it('refuse an opset newer than onnxruntime-web runs, naming it', () => {
+    const error = refusal(() => readOnnx(fixture('opset-too-new'), { fileName: 'new.onnx' }));
+    expect([error.code, error.message]).toEqual([
+      'ONNX_OPSET_UNSUPPORTED',
+      '"new.onnx" uses opset 27 of ai.onnx; onnxruntime-web runs up to opset 26. Convert it to opset 26 or lower (target_opset in skl2onnx, opset_version in torch.onnx).'
+    ]);
+  });
+
+  it('keep a model whose outputs are tensors; leave out a ZipMap output beside a label', () => {
+    expect(checkRunnable(readOnnx(fixture('elsewhere-classifier')))).toEqual({
+      unusableOutputs: []
+    });
+    expect(checkRunnable(readOnnx(fixture('zipmap-classifier')))).toEqual({
+      unusableOutputs: ['output_probability']
+    });
+  });
+
+  it('refuse operators of domains the wasm build has no kernels for, naming them', () => {
+    const bytes = oneNode(
+      { opType: 'StringRegexReplace', domain: 'ai.onnx.contrib' },
+      { inputType: { tensorType: { elemType: 8 } }, outputType: { tensorType: { elemType: 8 } } }
+    );
+    const error = refusal(() => checkRunnable(readOnnx(bytes), 'regex.onnx'));
+    expect(error.code).toBe('ONNX_OPERATOR_UNSUPPORTED');
+    expect(error.message).toBe(
+      `"regex.onnx" uses the operator StringRegexReplace (ai.onnx.contrib), which onnxruntime-web's wasm build does not run: it has kernels for the ai.onnx, ai.onnx.ml and com.microsoft domains only. Lathe runs every model in that build, so this one cannot be imported.`
+    );
+    expect(error.details).toMatchObject({
+      operator: 'StringRegexReplace',
+      domain: 'ai.onnx.contrib'
+    });
+    const training = refusal(() =>
+      checkRunnable(readOnnx(oneNode({ opType: 'Momentum', domain: 'ai.onnx.preview.training' })))
+    );
+    expect(training.message).toContain('Momentum (ai.onnx.preview.training)');
+  });
+
+  it('let a node call a model-local function of its own domain', async () => {
+    const bytes = oneNode(
+      { opType: 'Twice', domain: 'local.fns' },
+      {
+        functions: [
+          {
+            name: 'Twice',
+            domain: 'local.fns',
+            input: ['a'],
+            output: ['b'],
+            node: [{ opType: 'Add', input: ['a', 'a'], output: ['b'] }],
+            opsetImport: [{ domain: '', version: 17 }]
+          }
+        ]
+      }
+    );
+    const summary = readOnnx(bytes);
+    expect(summary.functions).toEqual([{ domain: 'local.fns', name: 'Twice' }]);
+    expect(summary.operators).toEqual([
+      { domain: '', opType: 'Add', count: 1 },
+      { domain: 'local.fns', opType: 'Twice', count: 1 }
+    ]);
+    expect(checkRunnable(summary)).toEqual({ unusableOutputs: [] });
+    // … and onnxruntime-web does run it: 2 × 1.5.
+    const session = await createSession(bytes);
+    const out = await runSession(session, { x: { data: Float32Array.from([1.5]), dims: [1, 1] } });
+    await session.release();
+    expect(Array.from(out.y.data as Float32Array)).toEqual([3]);
+  });
+
+  it('refuse inputs that are not tensors, and models with no tensor output', () => {
+    const mapType: OnnxProto.ITypeProto = {
+      mapType: { keyType: 8, valueType: { tensorType: { elemType: 1 } } }
+    };
+    const mapIn = refusal(() =>
+      checkRunnable(
+        readOnnx(
+          oneNode({ opType: 'DictVectorizer', domain: 'ai.onnx.ml' }, { inputType: mapType })
+        ),
+        'dict.onnx'
+      )
+    );
+    expect([mapIn.code, mapIn.message]).toEqual([
+      'ONNX_INPUT_UNSUPPORTED',
+      '"dict.onnx" takes its input "x" as a map; onnxruntime-web is fed tensors only, so Lathe cannot run this model.'
+    ]);
+    const zipOnly = refusal(() =>
+      checkRunnable(
+        readOnnx(
+          oneNode(
+            { opType: 'ZipMap', domain: 'ai.onnx.ml' },
+            { outputType: { sequenceType: { elemType: mapType } } }
+          )
+        ),
+        'zip.onnx'
+      )
+    );
+    expect([zipOnly.code, zipOnly.message]).toEqual([
+      'ONNX_NO_USABLE_OUTPUT',
+      '"zip.onnx" returns only "y" (a sequence); onnxruntime-web returns tensors only, so Lathe could not read any prediction of this model.'
+    ]);
+  });
+
+  it('name the operator onnxruntime-web refuses when it loads the model', async () => {
+    const rfft = await loadRefusal(fixture('unsupported-operator'), 'spectrum.onnx');
+    expect([rfft.code, rfft.message]).toEqual([
+      'ONNX_OPERATOR_UNSUPPORTED',
+      `"spectrum.onnx" uses the operator Rfft (com.microsoft opset 1, node "spectrum"), and onnxruntime-web's wasm build has no kernel for it (not at all, or not for the element types of its inputs). Lathe runs every model in that build, so this one cannot be imported.`
+    ]);
+    expect(rfft.details).toMatchObject({ operator: 'Rfft', domain: 'com.microsoft' });
+
+    // A standard operator the build has no kernel for with these element types (int16).
+    const int16 = { tensorType: { elemType: 5, shape: { dim: [{ dimValue: 2 }] } } };
+    const max = await loadRefusal(
+      oneNode(
+        { opType: 'Max', domain: '', input: ['a', 'b'] },
+        { inputType: int16, outputType: int16 }
+      ),
+      'max.onnx'
+    );
+    expect(max.message).toMatch(
+      /^"max\.onnx" uses the operator Max \(ai\.onnx opset 13, node "the_node"\)/
+    );
+
+    // An operator no schema knows.
+    const unknown = await loadRefusal(oneNode({ opType: 'FooBar', domain: '' }), 'foo.onnx');
+    expect(unknown.message).toMatch(
+      /^"foo\.onnx" uses the operator FooBar \(ai\.onnx opset 17\), and onnxruntime-web's wasm build does not know it\./
+    );
+  });
+
+  it("quote the runtime's reason when it refuses for another cause", async () => {
+    // LinearClassifier without intercepts: a kernel exists, but refuses these attributes.
+    const bytes = oneNode(
+      {
+        opType: 'LinearClassifier',
+        domain: 'ai.onnx.ml',
+        attribute: [
+          { name: 'coefficients', type: 6, floats: [1, 2] },
+          { name: 'classlabels_ints', type: 7, ints: [0, 1] }
+        ]
+      },
+      {
+        outputType: { tensorType: { elemType: 7 } },
+        moreOutputs: { scores: { tensorType: { elemType: 1 } } }
+      }
+    );
+    const error = await loadRefusal(bytes, 'lin.onnx');
+    expect(error.code).toBe('ONNX_RUNTIME_REFUSED');
+    expect(error.message).toMatch(/^onnxruntime-web cannot load "lin\.onnx": LinearClassifier: /);
+    expect(error.message).toContain('intercepts must not be empty');
+    expect(error.message).not.toContain('ERROR_CODE');
+    expect(error.message).not.toContain('.cc:');
   });
 });

@@ -56,7 +56,7 @@ describe('a database written by version 3', () => {
     }
   });
 
-  it('opens with the current store and reads every record unchanged', async () => {
+  it('opens with the current store and reads every record unchanged, models as trained', async () => {
     const { store } = await openV3();
     const [dataset] = stored('datasets');
     const [featureSet] = stored('featureSets');
@@ -66,7 +66,9 @@ describe('a database written by version 3', () => {
     expect(await store.listDatasets()).toEqual([dataset.value]);
     expect(await store.listFeatureSets()).toEqual([featureSet.value]);
     expect(await store.findFeatureSet(String(featureSet.key))).toEqual(featureSet.value);
-    expect(await store.listModels()).toEqual([model.value]);
+    // Models saved before imports existed have no origin: they are trained versions.
+    expect(model.value).not.toHaveProperty('origin');
+    expect(await store.listModels()).toEqual([{ ...(model.value as object), origin: 'trained' }]);
     expect(await store.listAliases()).toEqual([alias.value]);
   });
 
@@ -86,6 +88,7 @@ describe('a database written by version 3', () => {
 
     const [model] = await store.listModels();
     if ('unreadable' in model) throw new Error(model.reason);
+    if (model.origin !== 'trained') throw new Error('expected a trained version');
     const { record, bytes } = await store.loadModelWeights(model.id);
     expect(record).toEqual(model);
     expect(bytes).toEqual(await blobBytes(model.weightsHash));
@@ -123,6 +126,7 @@ describe('the JSON fields of a version-3 model', () => {
     const { store } = await openV3();
     const [model] = await store.listModels();
     if ('unreadable' in model) throw new Error(model.reason);
+    if (model.origin !== 'trained') throw new Error('expected a trained version');
     expect(modelNetwork(model)).toEqual({
       kind: 'linear',
       task: 'regression',
@@ -151,6 +155,7 @@ describe('the JSON fields of a version-3 model', () => {
     const { store } = await openV3();
     const [model] = await store.listModels();
     if ('unreadable' in model) throw new Error(model.reason);
+    if (model.origin !== 'trained') throw new Error('expected a trained version');
     expect(() => modelNetwork({ ...model, network: { layers: 'none' } })).toThrow(
       expect.objectContaining({ code: 'CORRUPT_MODEL' })
     );

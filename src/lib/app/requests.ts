@@ -65,6 +65,14 @@ export const CalibrateRequestSchema = v.strictObject({
 });
 export const ExportCsvRequestSchema = v.strictObject({ datasetId: Hash });
 
+const FileName = v.pipe(v.string(), v.minLength(1), v.maxLength(500));
+export const ImportOnnxRequestSchema = v.strictObject({
+  file: v.instance(Blob),
+  fileName: FileName,
+  /** The version's name; the file's name without ".onnx" when not given. */
+  name: v.optional(FileName)
+});
+
 export { IngestRequestSchema };
 
 export type PreviewRequest = v.InferOutput<typeof PreviewRequestSchema>;
@@ -75,3 +83,4 @@ export type ImportanceRequest = v.InferOutput<typeof ImportanceRequestSchema>;
 export type ExportOnnxRequest = v.InferOutput<typeof ExportOnnxRequestSchema>;
 export type CalibrateRequest = v.InferOutput<typeof CalibrateRequestSchema>;
 export type ExportCsvRequest = v.InferOutput<typeof ExportCsvRequestSchema>;
+export type ImportOnnxRequest = v.InferOutput<typeof ImportOnnxRequestSchema>;

@@ -14,6 +14,7 @@ import type { IngestRequest } from '../core/data/request';
 import type { JobOutcome } from '../core/base/errors';
 import type { Calibration } from '../app/backend';
 import type { FeatureRunResult } from '../app/features';
+import type { ImportOnnxResult } from '../app/import-onnx';
 import type { IngestResult } from '../app/ingest';
 import type {
   CalibrateRequest,
@@ -21,6 +22,7 @@ import type {
   FeatureSetRequest,
   ImportanceRequest,
   ExportOnnxRequest,
+  ImportOnnxRequest,
   PreviewRequest,
   SearchRequest,
   TrainRequest
@@ -29,7 +31,7 @@ import type { SearchEvent, SearchResult } from '../app/search';
 import type { TrainEvent, TrainOutcome } from '../app/train';
 
 /** The worker entry points (workers/<name>.worker.ts). */
-export const WORKER_NAMES = ['ingest', 'features', 'train', 'export'] as const;
+export const WORKER_NAMES = ['ingest', 'features', 'train', 'export', 'onnx'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
 export interface JobTable {
@@ -46,6 +48,7 @@ export interface JobTable {
     event: never;
   };
   exportCsv: { request: ExportCsvRequest; result: Blob; event: never };
+  importOnnx: { request: ImportOnnxRequest; result: ImportOnnxResult; event: never };
 }
 
 export type JobKind = keyof JobTable;
@@ -98,7 +101,12 @@ export const JOBS: { readonly [K in JobKind]: JobInfo } = {
     label: 'Measuring the backends',
     cancelled: 'Measuring the backends was cancelled; nothing was remembered.'
   },
-  exportCsv: { worker: 'export', label: 'The CSV export', cancelled: 'CSV export cancelled.' }
+  exportCsv: { worker: 'export', label: 'The CSV export', cancelled: 'CSV export cancelled.' },
+  importOnnx: {
+    worker: 'onnx',
+    label: 'The ONNX import',
+    cancelled: 'ONNX import cancelled. Nothing was saved.'
+  }
 };
 
 /** Page → worker. */

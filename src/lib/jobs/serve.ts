@@ -13,6 +13,7 @@ import {
   FeatureSetRequestSchema,
   ImportanceRequestSchema,
   ExportOnnxRequestSchema,
+  ImportOnnxRequestSchema,
   IngestRequestSchema,
   PreviewRequestSchema,
   SearchRequestSchema,
@@ -29,7 +30,8 @@ const SCHEMAS: { readonly [K in JobKind]: v.GenericSchema<unknown, RequestOf<K>>
   importance: ImportanceRequestSchema,
   exportOnnx: ExportOnnxRequestSchema,
   calibrate: CalibrateRequestSchema,
-  exportCsv: ExportCsvRequestSchema
+  exportCsv: ExportCsvRequestSchema,
+  importOnnx: ImportOnnxRequestSchema
 };
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(0));

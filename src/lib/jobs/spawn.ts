@@ -5,6 +5,7 @@
 import exportUrl from '../../../workers/export.worker.ts?worker&url';
 import featuresUrl from '../../../workers/features.worker.ts?worker&url';
 import ingestUrl from '../../../workers/ingest.worker.ts?worker&url';
+import onnxUrl from '../../../workers/onnx.worker.ts?worker&url';
 import trainUrl from '../../../workers/train.worker.ts?worker&url';
 import type { WorkerLike } from './bridge';
 import type { WorkerName } from './protocol';
@@ -13,7 +14,8 @@ const URLS: Record<WorkerName, string> = {
   ingest: ingestUrl,
   features: featuresUrl,
   train: trainUrl,
-  export: exportUrl
+  export: exportUrl,
+  onnx: onnxUrl
 };
 
 export function spawnWorker(name: WorkerName): WorkerLike {

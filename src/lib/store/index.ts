@@ -10,11 +10,20 @@ export {
 export {
   ALIAS_PATTERN,
   type AliasRecord,
+  type ImportedModelMeta,
+  type ImportedModelRecord,
   type ModelMeta,
   type ModelRecord,
   type OnnxChecks,
   type OnnxFile,
   type OnnxRefusal,
+  type RegistryRecord,
   type UnreadableModel
 } from './models';
-export { modelHistory, modelNetwork, modelReport } from './model-views';
+export {
+  importedMetadata,
+  modelHistory,
+  modelNetwork,
+  modelReport,
+  modelTask
+} from './model-views';

@@ -14,8 +14,9 @@ import {
   type OutputHead
 } from '../core/models/kind';
 import type { EpochLog } from '../core/models/train';
-import type { ModelRecord } from './models';
-import { parseStored } from './parse';
+import { readMetadata, type OnnxMetadata } from '../core/onnx/metadata';
+import type { ImportedModelRecord, ModelRecord, RegistryRecord } from './models';
+import { parseStored, type Parsed } from './parse';
 
 // A model record keeps its network, history and reports as plain JSON (the worker sends them
 // through JSON, so NaN and ±Infinity arrive as null). These schemas read them back as the core
@@ -181,4 +182,23 @@ export function modelReport(
   if (report === undefined) return null;
   const parsed = parseStored(ReportSchema, report);
   return parsed.ok ? parsed.record : null;
+}
+
+/**
+ * The Lathe metadata of an imported file (task, target, classes, input schema, metrics, hashes):
+ * null for a file made elsewhere, a reason when the stored entry does not read.
+ */
+export function importedMetadata(record: ImportedModelRecord): Parsed<OnnxMetadata | null> {
+  try {
+    return { ok: true, record: readMetadata(record.graph.metadataProps) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** What a version predicts, when known (an imported file says so only in Lathe metadata). */
+export function modelTask(record: RegistryRecord): ModelRecord['task'] | null {
+  if (record.origin === 'trained') return record.task;
+  const metadata = importedMetadata(record);
+  return metadata.ok ? (metadata.record?.task ?? null) : null;
 }

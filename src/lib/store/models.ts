@@ -17,8 +17,10 @@ import {
  * A trained model version. Its id is the SHA-256 of its weight bytes together with what they
  * mean (manifest, classes, feature names), so the same training run saved twice is one version.
  * The JSON fields (spec, network, history, metrics, backend) are read through model-views.ts.
+ * Records saved before imports existed have no `origin`: they read as 'trained'.
  */
 export const ModelRecordSchema = v.object({
+  origin: v.optional(v.literal('trained'), 'trained'),
   id: HASH,
   name: v.pipe(v.string(), v.maxLength(500)),
   /** 1-based, in order of saving among all models. */
@@ -70,6 +72,9 @@ export const ModelRecordSchema = v.object({
   )
 });
 
+/** A trained version: the one kind with training lineage, weights and evaluation reports. */
+export type ModelRecord = v.InferOutput<typeof ModelRecordSchema>;
+
 export type OnnxChecks = NonNullable<ModelRecord['onnx']>['checks'];
 export type OnnxRefusal = NonNullable<ModelRecord['onnxRefused']>;
 
@@ -79,7 +84,61 @@ export interface OnnxFile {
   checks: OnnxChecks;
 }
 
-export type ModelRecord = v.InferOutput<typeof ModelRecordSchema>;
+const Text = v.pipe(v.string(), v.maxLength(100_000));
+const ValueSchema = v.object({
+  name: v.string(),
+  kind: v.picklist(['tensor', 'sequence', 'map', 'optional', 'sparse_tensor', 'unknown']),
+  elementType: v.nullable(v.string()),
+  shape: v.nullable(v.array(v.nullable(v.union([v.number(), v.string()]))))
+});
+
+/**
+ * A version added from an ONNX file made elsewhere (another tool, another Lathe). It has no
+ * training lineage: no feature set, dataset, spec, weights, history or reports of this registry.
+ * Its id is the SHA-256 of the file, whose bytes are in 'blobs' under `onnx.hash`; `graph` is
+ * what the file says of itself, as read on import. A Lathe-made file's own metadata (task,
+ * classes, input schema, metrics, hashes) is its 'lathe' metadata entry, read through
+ * model-views.ts.
+ */
+export const ImportedModelRecordSchema = v.object({
+  origin: v.literal('imported'),
+  id: HASH,
+  name: v.pipe(v.string(), v.maxLength(500)),
+  version: COUNT,
+  /** The name of the file it was imported from. */
+  fileName: v.pipe(v.string(), v.maxLength(500)),
+  onnx: v.object({ hash: HASH, bytes: COUNT }),
+  graph: v.object({
+    irVersion: COUNT,
+    opsets: v.array(v.object({ domain: v.string(), version: COUNT })),
+    producerName: Text,
+    producerVersion: Text,
+    modelVersion: COUNT,
+    docString: Text,
+    graphName: Text,
+    inputs: v.array(ValueSchema),
+    outputs: v.array(ValueSchema),
+    operators: v.array(v.object({ domain: v.string(), opType: v.string(), count: COUNT })),
+    functions: v.array(v.object({ domain: v.string(), name: v.string() })),
+    metadataProps: v.array(v.object({ key: Text, value: v.string() })),
+    /** Texts of the file kept only in part here (too long to list), with their full length. */
+    clipped: v.array(v.object({ field: Text, length: COUNT }))
+  }),
+  /** Outputs onnxruntime-web cannot return (not tensors, e.g. ZipMap's maps): Predict omits them. */
+  unusableOutputs: v.array(v.string()),
+  notes: v.pipe(v.string(), v.maxLength(20_000)),
+  createdAt: v.number()
+});
+
+export type ImportedModelRecord = v.InferOutput<typeof ImportedModelRecordSchema>;
+
+/** Any version in the registry: trained here, or imported from an ONNX file. */
+export const RegistryRecordSchema = v.variant('origin', [
+  ModelRecordSchema,
+  ImportedModelRecordSchema
+]);
+
+export type RegistryRecord = ModelRecord | ImportedModelRecord;
 
 export type UnreadableModel = Unreadable;
 
@@ -95,8 +154,8 @@ export const AliasRecordSchema = v.object({
 
 export type AliasRecord = v.InferOutput<typeof AliasRecordSchema>;
 
-export function parseModelRecord(value: unknown): Parsed<ModelRecord> {
-  return parseStored(ModelRecordSchema, value);
+export function parseModelRecord(value: unknown): Parsed<RegistryRecord> {
+  return parseStored(RegistryRecordSchema, value);
 }
 
 export function parseAliasRecord(value: unknown): Parsed<AliasRecord> {
@@ -105,8 +164,23 @@ export function parseAliasRecord(value: unknown): Parsed<AliasRecord> {
 
 export type ModelMeta = Omit<
   ModelRecord,
-  'id' | 'version' | 'weightsHash' | 'weightsBytes' | 'createdAt' | 'onnx'
+  'origin' | 'id' | 'version' | 'weightsHash' | 'weightsBytes' | 'createdAt' | 'onnx'
 >;
+
+export type ImportedModelMeta = Omit<
+  ImportedModelRecord,
+  'origin' | 'id' | 'version' | 'onnx' | 'createdAt'
+>;
+
+/** The blobs a version's record points at. */
+function blobsOf(record: RegistryRecord): string[] {
+  if (record.origin === 'imported') return [record.onnx.hash];
+  return record.onnx ? [record.weightsHash, record.onnx.hash] : [record.weightsHash];
+}
+
+function notFound(id: string): LatheError {
+  return new LatheError('MODEL_NOT_FOUND', `There is no readable saved model ${id}.`, { id });
+}
 
 export interface ModelMethods {
   /**
@@ -115,19 +189,29 @@ export interface ModelMethods {
    * file carries them); it is not called when an identical run was saved before.
    */
   saveModel(weights: Uint8Array, meta: ModelMeta, onnx?: OnnxFile): Promise<ModelRecord>;
-  listModels(): Promise<(ModelRecord | UnreadableModel)[]>;
+  /**
+   * Adds an ONNX file made elsewhere as a version: its bytes and its record atomically. The
+   * same file again is the version already there (`created` false), and so is a file that is
+   * the exported ONNX of a trained version.
+   */
+  importModel(
+    onnx: Uint8Array,
+    meta: ImportedModelMeta
+  ): Promise<{ record: RegistryRecord; created: boolean }>;
+  listModels(): Promise<(RegistryRecord | UnreadableModel)[]>;
+  /** A trained version's weights; refused (NO_WEIGHTS) for an imported one. */
   loadModelWeights(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array }>;
   /**
-   * Gives a version saved before ONNX export its verified file, and the metrics computed from
-   * it (they replace the earlier ones).
+   * Gives a trained version saved before ONNX export its verified file, and the metrics
+   * computed from it (they replace the earlier ones).
    */
   attachModelOnnx(
     id: string,
     onnx: OnnxFile,
     metrics: ModelRecord['metrics']
   ): Promise<ModelRecord>;
-  /** The version's exported ONNX bytes; null for a version saved before export existed. */
-  loadModelOnnx(id: string): Promise<{ record: ModelRecord; bytes: Uint8Array | null }>;
+  /** The version's ONNX bytes; null for a trained version saved before export existed. */
+  loadModelOnnx(id: string): Promise<{ record: RegistryRecord; bytes: Uint8Array | null }>;
   updateModel(id: string, changes: { name?: string; notes?: string }): Promise<void>;
   /** Refused (MODEL_IN_USE) while an alias points at the model. */
   deleteModel(id: string): Promise<void>;
@@ -135,6 +219,12 @@ export interface ModelMethods {
 
 export function modelMethods(database: Database): ModelMethods {
   const { db, withLock, changed } = database;
+
+  /** The next version number (call holding the lock). */
+  async function nextVersion(): Promise<number> {
+    const versions = (await db.getAll('models')).map((m) => parseModelRecord(m));
+    return 1 + versions.reduce((max, m) => (m.ok ? Math.max(max, m.record.version) : max), 0);
+  }
 
   return {
     async saveModel(weights, meta, onnx) {
@@ -158,14 +248,13 @@ export function modelMethods(database: Database): ModelMethods {
       const bytes = database.toStored(weights);
       return withLock(async () => {
         const existing = parseModelRecord(await db.get('models', id));
-        if (existing.ok) return existing.record;
-        const versions = (await db.getAll('models')).map((m) => parseModelRecord(m));
-        const version =
-          1 + versions.reduce((max, m) => (m.ok ? Math.max(max, m.record.version) : max), 0);
+        if (existing.ok && existing.record.origin === 'trained') return existing.record;
+        const version = await nextVersion();
         const file = onnx?.make({ id, version }) ?? null;
         const onnxHash = file ? await sha256Hex(file) : null;
         const record: ModelRecord = {
           ...meta,
+          origin: 'trained',
           id,
           version,
           weightsHash,
@@ -195,6 +284,40 @@ export function modelMethods(database: Database): ModelMethods {
       });
     },
 
+    async importModel(onnx, meta) {
+      const hash = await sha256Hex(onnx);
+      const bytes = database.toStored(onnx);
+      return withLock(async () => {
+        const same = (await db.getAll('models'))
+          .map((m) => parseModelRecord(m))
+          .find((m) => m.ok && (m.record.id === hash || m.record.onnx?.hash === hash));
+        if (same?.ok) return { record: same.record, created: false };
+        const record: ImportedModelRecord = {
+          ...meta,
+          origin: 'imported',
+          id: hash,
+          version: await nextVersion(),
+          onnx: { hash, bytes: onnx.byteLength },
+          createdAt: Date.now()
+        };
+        const valid = parseModelRecord(record);
+        if (!valid.ok) {
+          throw new LatheError('INVALID_MODEL', `Cannot save "${meta.name}": ${valid.reason}.`);
+        }
+        await database.writeAtomically(
+          ['blobs', 'models'],
+          (tx, track) => {
+            track(tx.objectStore('blobs').put(bytes, hash));
+            track(tx.objectStore('models').put(record));
+          },
+          meta.name,
+          onnx.byteLength
+        );
+        changed();
+        return { record, created: true };
+      });
+    },
+
     async listModels() {
       return partitionStored(
         await db.getAll('models'),
@@ -205,8 +328,13 @@ export function modelMethods(database: Database): ModelMethods {
 
     async loadModelWeights(id) {
       const parsed = parseModelRecord(await db.get('models', id));
-      if (!parsed.ok) {
-        throw new LatheError('MODEL_NOT_FOUND', `There is no readable saved model ${id}.`, { id });
+      if (!parsed.ok) throw notFound(id);
+      if (parsed.record.origin === 'imported') {
+        throw new LatheError(
+          'NO_WEIGHTS',
+          `v${parsed.record.version} "${parsed.record.name}" was imported from an ONNX file: it has no training weights, only its ONNX graph.`,
+          { id }
+        );
       }
       const bytes = await database.readVerified(
         parsed.record.weightsHash,
@@ -221,6 +349,13 @@ export function modelMethods(database: Database): ModelMethods {
         const parsed = parseModelRecord(await db.get('models', id));
         if (!parsed.ok)
           throw new LatheError('MODEL_NOT_FOUND', `There is no saved model ${id}.`, { id });
+        if (parsed.record.origin === 'imported') {
+          throw new LatheError(
+            'IMPORTED_MODEL',
+            `v${parsed.record.version} "${parsed.record.name}" was imported: it is its ONNX file already, and Lathe has no model of its own to export from it.`,
+            { id }
+          );
+        }
         const file = onnx.make({ id, version: parsed.record.version });
         const hash = await sha256Hex(file);
         const { onnxRefused: _, ...rest } = parsed.record;
@@ -248,15 +383,15 @@ export function modelMethods(database: Database): ModelMethods {
 
     async loadModelOnnx(id) {
       const parsed = parseModelRecord(await db.get('models', id));
-      if (!parsed.ok) {
-        throw new LatheError('MODEL_NOT_FOUND', `There is no readable saved model ${id}.`, { id });
-      }
+      if (!parsed.ok) throw notFound(id);
       const { record } = parsed;
       if (!record.onnx) return { record, bytes: null };
       const bytes = await database.readVerified(
         record.onnx.hash,
         `the ONNX file of "${record.name}"`,
-        'Delete the model and train it again.'
+        record.origin === 'imported'
+          ? 'Delete the version and import the file again.'
+          : 'Delete the model and train it again.'
       );
       return { record, bytes };
     },
@@ -301,13 +436,11 @@ export function modelMethods(database: Database): ModelMethods {
         // Blobs are content-addressed: keep those another version also uses.
         const doomed = new Set<string>();
         if (target.ok) {
-          doomed.add(target.record.weightsHash);
-          if (target.record.onnx) doomed.add(target.record.onnx.hash);
+          for (const hash of blobsOf(target.record)) doomed.add(hash);
           for (const other of await tx.objectStore('models').getAll()) {
             const parsed = parseModelRecord(other);
             if (!parsed.ok || parsed.record.id === id) continue;
-            doomed.delete(parsed.record.weightsHash);
-            if (parsed.record.onnx) doomed.delete(parsed.record.onnx.hash);
+            for (const hash of blobsOf(parsed.record)) doomed.delete(hash);
           }
         }
         await Promise.all([

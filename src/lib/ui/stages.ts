@@ -6,7 +6,7 @@ export const STAGES = [
   { id: 'data', label: 'Data', href: '/', needs: null },
   { id: 'features', label: 'Features', href: '/features', needs: 'a dataset' },
   { id: 'train', label: 'Train', href: '/train', needs: 'a feature set' },
-  { id: 'models', label: 'Models', href: '/models', needs: 'a trained model' }
+  { id: 'models', label: 'Models', href: '/models', needs: 'a trained or imported model' }
 ] as const;
 
 export type StageId = (typeof STAGES)[number]['id'];

@@ -10,7 +10,7 @@ import {
   type AliasRecord,
   type DatasetRecord,
   type FeatureSetRecord,
-  type ModelRecord,
+  type RegistryRecord,
   type UnreadableModel,
   type Store,
   type UnreadableDataset,
@@ -88,7 +88,7 @@ export function isUnreadable(entry: DatasetEntry): entry is UnreadableDataset {
 class Workspace {
   datasets = $state<DatasetEntry[]>([]);
   featureSets = $state<(FeatureSetRecord | UnreadableFeatureSet)[]>([]);
-  models = $state<(ModelRecord | UnreadableModel)[]>([]);
+  models = $state<(RegistryRecord | UnreadableModel)[]>([]);
   aliases = $state<AliasRecord[]>([]);
   loaded = $state(false);
   selectedId = $state<string | null>(null);

@@ -49,8 +49,13 @@ export interface OnnxSummary {
   /** Graph inputs that are not initializers. */
   inputs: ValueSummary[];
   outputs: ValueSummary[];
-  /** Every operator of the graph and its subgraphs, with how often it occurs. */
+  /**
+   * Every operator of the graph, its subgraphs and its model-local functions, with how often it
+   * occurs.
+   */
   operators: { domain: string; opType: string; count: number }[];
+  /** Model-local functions, which nodes call like operators of their domain. */
+  functions: { domain: string; name: string }[];
   metadataProps: { key: string; value: string }[];
   /** The Lathe metadata document; null for a model made elsewhere. */
   metadata: OnnxMetadata | null;
@@ -228,9 +233,12 @@ function valueSummary(info: OnnxProto.IValueInfoProto): ValueSummary {
   return { name, kind, elementType: null, shape: null };
 }
 
-function countOperators(graph: OnnxProto.IGraphProto): OnnxSummary['operators'] {
+function countOperators(
+  graph: OnnxProto.IGraphProto,
+  functions: readonly OnnxProto.IFunctionProto[]
+): OnnxSummary['operators'] {
   const counts = new Map<string, { domain: string; opType: string; count: number }>();
-  const graphs: OnnxProto.IGraphProto[] = [graph];
+  const graphs: { node?: OnnxProto.INodeProto[] | null }[] = [graph, ...functions];
   while (graphs.length > 0) {
     const g = graphs.pop()!;
     for (const node of g.node ?? []) {
@@ -314,8 +322,137 @@ export function readOnnx(bytes: Uint8Array, options: { fileName?: string } = {})
     graphName: graph.name ?? '',
     inputs: (graph.input ?? []).filter((i) => !initializers.has(i.name)).map(valueSummary),
     outputs: (graph.output ?? []).map(valueSummary),
-    operators: countOperators(graph),
+    operators: countOperators(graph, model.functions ?? []),
+    functions: (model.functions ?? []).map((f) => ({
+      domain: f.domain ?? '',
+      name: f.name ?? ''
+    })),
     metadataProps,
-    metadata: readMetadata(metadataProps)
+    metadata: metadataOf(metadataProps, fileName)
   };
+}
+
+function metadataOf(
+  props: OnnxSummary['metadataProps'],
+  fileName: string | undefined
+): OnnxMetadata | null {
+  try {
+    return readMetadata(props);
+  } catch (error) {
+    if (!fileName || !(error instanceof LatheError)) throw error;
+    const message = error.message.charAt(0).toLowerCase() + error.message.slice(1);
+    throw new LatheError(error.code, `In "${fileName}", ${message}`, error.details);
+  }
+}
+
+/** The operator domains onnxruntime-web's wasm build has kernels for ('' is ai.onnx). */
+export const RUNTIME_DOMAINS: readonly string[] = Object.freeze([
+  '',
+  'ai.onnx',
+  'ai.onnx.ml',
+  'com.microsoft'
+]);
+
+const domainName = (domain: string) => (domain === '' ? 'ai.onnx' : domain);
+const plural = (n: number, word: string) =>
+  `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What the checks on a read model found that still lets it be used: outputs onnxruntime-web
+ * cannot return (not tensors).
+ */
+export interface RunnableReport {
+  unusableOutputs: string[];
+}
+
+/**
+ * Refuses, before any runtime is loaded, a model that onnxruntime-web's wasm build cannot run
+ * or whose results Lathe cannot read: operators of a domain it has no kernels for (naming
+ * them), inputs that are not tensors (the runtime is fed tensors only), and no tensor output at
+ * all. Outputs that are not tensors beside tensor ones (ZipMap's sequence of maps next to a
+ * label) are reported: the model runs, without them. Throws LatheError
+ * 'ONNX_OPERATOR_UNSUPPORTED', 'ONNX_INPUT_UNSUPPORTED', 'ONNX_NO_USABLE_OUTPUT'.
+ */
+export function checkRunnable(summary: OnnxSummary, fileName?: string): RunnableReport {
+  const local = new Set(summary.functions.map((f) => `${f.domain}\u0000${f.name}`));
+  const foreign = summary.operators.filter(
+    (op) => !RUNTIME_DOMAINS.includes(op.domain) && !local.has(`${op.domain}\u0000${op.opType}`)
+  );
+  if (foreign.length > 0) {
+    const list = foreign.map((op) => `${op.opType} (${op.domain})`);
+    const first = foreign[0];
+    throw new LatheError(
+      'ONNX_OPERATOR_UNSUPPORTED',
+      `${what(fileName)} uses the operator${foreign.length === 1 ? '' : 's'} ${list.join(', ')}, which onnxruntime-web's wasm build does not run: it has kernels for the ai.onnx, ai.onnx.ml and com.microsoft domains only. Lathe runs every model in that build, so this one cannot be imported.`,
+      { operator: first.opType, domain: first.domain, operators: list }
+    );
+  }
+  const fed = summary.inputs.find((i) => i.kind !== 'tensor');
+  if (fed) {
+    throw new LatheError(
+      'ONNX_INPUT_UNSUPPORTED',
+      `${what(fileName)} takes its input "${fed.name}" as ${fed.kind === 'unknown' ? 'a value of no declared type' : `a ${fed.kind.replace('_', ' ')}`}; onnxruntime-web is fed tensors only, so Lathe cannot run this model.`,
+      { input: fed.name, kind: fed.kind }
+    );
+  }
+  const unusable = summary.outputs.filter((o) => o.kind !== 'tensor' && o.kind !== 'unknown');
+  if (unusable.length === summary.outputs.length) {
+    throw new LatheError(
+      'ONNX_NO_USABLE_OUTPUT',
+      summary.outputs.length === 0
+        ? `${what(fileName)} has no outputs.`
+        : `${what(fileName)} returns only ${unusable.map((o) => `"${o.name}" (a ${o.kind.replace('_', ' ')})`).join(', ')}; onnxruntime-web returns tensors only, so Lathe could not read any prediction of this model.`,
+      { outputs: unusable.map((o) => o.name) }
+    );
+  }
+  return { unusableOutputs: unusable.map((o) => o.name) };
+}
+
+/**
+ * onnxruntime-web's refusal to load a model (its message `reason`) as a LatheError that names
+ * the operator it lacks when the message says which: 'ONNX_OPERATOR_UNSUPPORTED', else
+ * 'ONNX_RUNTIME_REFUSED' quoting the runtime.
+ */
+export function runtimeRefusal(
+  summary: OnnxSummary,
+  reason: string,
+  fileName?: string
+): LatheError {
+  const unregistered = /No Op registered for (\S+) with domain_version of (\d+)/.exec(reason);
+  const noKernel =
+    /Could not find an implementation for (\S+)\((\d+)\) node with name '([^']*)'/.exec(reason);
+  const unknown = /([\w.]*):(\S+)\(-?\d+\) is not a registered function\/op/.exec(reason);
+  const opType = unregistered?.[1] ?? noKernel?.[1] ?? unknown?.[2];
+  if (opType) {
+    const domain =
+      unknown?.[1] ?? summary.operators.find((op) => op.opType === opType)?.domain ?? '';
+    const count = summary.operators
+      .filter((op) => op.opType === opType && op.domain === domain)
+      .reduce((n, op) => n + op.count, 0);
+    const node = noKernel?.[3] ? `, node "${noKernel[3]}"` : '';
+    const version = unregistered?.[2] ?? noKernel?.[2];
+    const where = `${domainName(domain)}${version ? ` opset ${version}` : ''}${node}`;
+    const why = noKernel
+      ? 'has no kernel for it (not at all, or not for the element types of its inputs)'
+      : 'does not know it';
+    return new LatheError(
+      'ONNX_OPERATOR_UNSUPPORTED',
+      `${what(fileName)} uses the operator ${opType} (${where}${count > 1 ? `; ${plural(count, 'node')}` : ''}), and onnxruntime-web's wasm build ${why}. Lathe runs every model in that build, so this one cannot be imported.`,
+      { operator: opType, domain: domainName(domain), reason }
+    );
+  }
+  // The runtime's own words, without its wrapper ("Can't create a session. ERROR_CODE: …") and
+  // the source location of a failed C++ check, which keeps the kernel's name.
+  const said = reason
+    .replace(/^Can't create a session\. ERROR_CODE: \d+, ERROR_MESSAGE: /, '')
+    .replace(
+      /^\S+\.(?:cc|h):\d+ (?:\w+::)*(\w+)\([^)]*\)\s*(?:\[ONNXRuntimeError\] : \d+ : \w+ : )?/,
+      '$1: '
+    )
+    .trim();
+  return new LatheError(
+    'ONNX_RUNTIME_REFUSED',
+    `onnxruntime-web cannot load ${fileName ? `"${fileName}"` : 'the file'}: ${said}`,
+    { reason }
+  );
 }

@@ -1,4 +1,4 @@
-import type { ModelRecord } from '$lib/store';
+import type { RegistryRecord } from '$lib/store';
 import { downloadBlob } from '../download';
 import { workspace } from '../workspace.svelte';
 import { onnxFileName } from './model-card';
@@ -13,7 +13,7 @@ export async function onnxBytes(id: string): Promise<Uint8Array | null> {
 }
 
 /** Downloads a version's ONNX file as `<name>-v<N>.onnx`. */
-export async function downloadOnnx(model: ModelRecord): Promise<void> {
+export async function downloadOnnx(model: RegistryRecord): Promise<void> {
   const bytes = await onnxBytes(model.id);
   if (bytes) downloadBlob(new Blob([bytes as BlobPart]), onnxFileName(model));
 }
