@@ -8,6 +8,26 @@ function digits(b: Uint8Array, i: number, n: number): number {
   return v;
 }
 
+/**
+ * The proleptic Gregorian date of day `days` since 1970-01-01 (H. Hinnant's civil_from_days),
+ * written into `out` as year, month, day (no object per call on hot loops). The ONNX lowering
+ * (features/lowerkit.ts lowerCivilFromDays) repeats these operations in the same order.
+ */
+export function civilFromDays(days: number, out: Float64Array): void {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  out[1] = m;
+  out[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 export function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;

@@ -12,7 +12,8 @@ import {
   replaceColumns,
   schemaIndex
 } from './stepkit';
-import { scalar } from './lowerkit';
+import { lowerCivilFromDays, scalar } from './lowerkit';
+import { civilFromDays } from '../data/date';
 
 const TYPE = 'dateparts';
 const ALLOWED: readonly ColumnType[] = ['datetime'];
@@ -52,6 +53,7 @@ function parts(col: FrameColumn & { kind: 'number' }, wanted: readonly Part[]): 
   const day = out.get('day');
   const dow = out.get('dayofweek');
   const hour = out.get('hour');
+  const date = new Float64Array(3);
   for (let i = 0; i < n; i++) {
     const ms = x[i];
     if (!Number.isFinite(ms)) {
@@ -62,20 +64,10 @@ function parts(col: FrameColumn & { kind: 'number' }, wanted: readonly Part[]): 
     if (hour) hour[i] = Math.floor((ms - days * DAY_MS) / 3600000);
     if (dow) dow[i] = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (3)
     if (year || month || day) {
-      // H. Hinnant's civil_from_days.
-      const z = days + 719468;
-      const era = Math.floor(z / 146097);
-      const doe = z - era * 146097;
-      const yoe = Math.floor(
-        (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-      );
-      const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-      const mp = Math.floor((5 * doy + 2) / 153);
-      const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-      const m = mp < 10 ? mp + 3 : mp - 9;
-      if (year) year[i] = yoe + era * 400 + (m <= 2 ? 1 : 0);
-      if (month) month[i] = m;
-      if (day) day[i] = d;
+      civilFromDays(days, date);
+      if (year) year[i] = date[0];
+      if (month) month[i] = date[1];
+      if (day) day[i] = date[2];
     }
   }
   return wanted.map((p) => ({
@@ -124,38 +116,10 @@ function lowerParts(onnx: Lowering, name: string, wanted: readonly Part[]): Map<
     out.set('dayofweek', mod7(add(mod7(add(days, k(3))), k(7))));
   }
   if (wanted.includes('year') || wanted.includes('month') || wanted.includes('day')) {
-    const z = add(days, k(719468));
-    const era = floorDiv(z, 146097);
-    const doe = sub(z, mul(era, k(146097)));
-    const yoe = floorDiv(
-      sub(add(sub(doe, floorDiv(doe, 1460)), floorDiv(doe, 36524)), floorDiv(doe, 146096)),
-      365
-    );
-    const doy = sub(doe, sub(add(mul(k(365), yoe), floorDiv(yoe, 4)), floorDiv(yoe, 100)));
-    const mp = floorDiv(add(mul(k(5), doy), k(2)), 153);
-    const d = add(sub(doy, floorDiv(add(mul(k(153), mp), k(2)), 5)), k(1));
-    const early = g.op('Less', [mp, k(10)], { dtype: 'bool', shape, name: `${name}_early` });
-    const m = g.op('Where', [early, add(mp, k(3)), sub(mp, k(9))], {
-      dtype: 'double',
-      shape,
-      name: `${name}_m`
-    });
-    if (wanted.includes('year')) {
-      const winter = g.op('LessOrEqual', [m, k(2)], {
-        dtype: 'bool',
-        shape,
-        name: `${name}_jan_feb`
-      });
-      const bump = g.op('Where', [winter, k(1), k(0)], {
-        dtype: 'double',
-        shape,
-        name: `${name}_bump`
-      });
-      // NaN + 0 stays NaN, so a missing date's year is missing too.
-      out.set('year', add(add(yoe, mul(era, k(400))), bump));
-    }
-    out.set('month', m);
-    out.set('day', d);
+    const date = lowerCivilFromDays(g, days, name);
+    out.set('year', date.year);
+    out.set('month', date.month);
+    out.set('day', date.day);
   }
   return out;
 }

@@ -95,3 +95,50 @@ export function clamp(
   }
   return y;
 }
+
+/**
+ * data/date.ts civilFromDays as nodes, the same IEEE operations in the same order (so the
+ * results are apply's): the year, month and day of day numbers `days` (double; NaN stays NaN).
+ */
+export function lowerCivilFromDays(
+  g: GraphBuilder,
+  days: Value,
+  name: string
+): { year: Value; month: Value; day: Value } {
+  const constants = new Map<number, Value>();
+  const k = (x: number): Value => {
+    let c = constants.get(x);
+    if (c === undefined) constants.set(x, (c = scalar(g, `${name}_${x}`, x)));
+    return c;
+  };
+  const op = (type: string, a: Value, b: Value) =>
+    elementwise(g, type, [a, b], days, `${name}_${type.toLowerCase()}`);
+  const add = (a: Value, b: Value) => op('Add', a, b);
+  const sub = (a: Value, b: Value) => op('Sub', a, b);
+  const mul = (a: Value, b: Value) => op('Mul', a, b);
+  const floorDiv = (a: Value, b: number) =>
+    elementwise(g, 'Floor', [op('Div', a, k(b))], days, `${name}_floor`);
+  const z = add(days, k(719468));
+  const era = floorDiv(z, 146097);
+  const doe = sub(z, mul(era, k(146097)));
+  const yoe = floorDiv(
+    sub(add(sub(doe, floorDiv(doe, 1460)), floorDiv(doe, 36524)), floorDiv(doe, 146096)),
+    365
+  );
+  const doy = sub(doe, sub(add(mul(k(365), yoe), floorDiv(yoe, 4)), floorDiv(yoe, 100)));
+  const mp = floorDiv(add(mul(k(5), doy), k(2)), 153);
+  const early = elementwise(g, 'Less', [mp, k(10)], days, `${name}_early`, 'bool');
+  const month = elementwise(
+    g,
+    'Where',
+    [early, add(mp, k(3)), sub(mp, k(9))],
+    days,
+    `${name}_month`
+  );
+  const winter = elementwise(g, 'LessOrEqual', [month, k(2)], days, `${name}_jan_feb`, 'bool');
+  const bump = elementwise(g, 'Where', [winter, k(1), k(0)], days, `${name}_bump`);
+  // NaN + 0 stays NaN, so a missing date's year is missing too.
+  const year = add(add(yoe, mul(era, k(400))), bump);
+  const day = add(sub(doy, floorDiv(add(mul(k(153), mp), k(2)), 5)), k(1));
+  return { year, month, day };
+}

@@ -1,4 +1,5 @@
-import { parseDatetime } from '../../data/date';
+import { civilFromDays, parseDatetime } from '../../data/date';
+import { lowerCivilFromDays } from '../lowerkit';
 import { parseNumber } from '../../data/number';
 import { LatheError } from '../../base/errors';
 import type { Value } from '../../onnx/graph';
@@ -149,20 +150,12 @@ function log1pNodes(k: Emitter, x: Value): Value {
 
 type DatePart = 'year' | 'month' | 'day' | 'weekday' | 'hour' | 'minute';
 
-/** One calendar field (proleptic Gregorian, UTC) of day number `days` (H. Hinnant's civil_from_days). */
+const civilDate = new Float64Array(3);
+
+/** One calendar field (proleptic Gregorian, UTC) of day number `days`: year, month or day. */
 function civil(days: number, field: 0 | 1 | 2): number {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  if (field === 1) return m;
-  if (field === 2) return doy - Math.floor((153 * mp + 2) / 5) + 1;
-  return yoe + era * 400 + (m <= 2 ? 1 : 0);
+  civilFromDays(days, civilDate);
+  return civilDate[field];
 }
 
 function datePart(part: DatePart, v: NumVec): NumVec {
@@ -201,26 +194,10 @@ function datePart(part: DatePart, v: NumVec): NumVec {
   return { kind: 'number', values: out, stride: v.stride };
 }
 
-/** civil(), operation for operation in double: the same IEEE results. */
+/** civil() as nodes (the step kinds' shared lowering of civilFromDays). */
 function civilNodes(k: Emitter, days: Value, field: 0 | 1 | 2): Value {
-  const c = (x: number) => k.double(x);
-  const add = (a: Value, b: Value) => k.num('Add', a, b);
-  const sub = (a: Value, b: Value) => k.num('Sub', a, b);
-  const mul = (a: Value, b: Value) => k.num('Mul', a, b);
-  const floorDiv = (a: Value, b: number) => k.num('Floor', k.num('Div', a, c(b)));
-  const z = add(days, c(719468));
-  const era = floorDiv(z, 146097);
-  const doe = sub(z, mul(era, c(146097)));
-  const yoe = floorDiv(
-    sub(add(sub(doe, floorDiv(doe, 1460)), floorDiv(doe, 36524)), floorDiv(doe, 146096)),
-    365
-  );
-  const doy = sub(doe, sub(add(mul(c(365), yoe), floorDiv(yoe, 4)), floorDiv(yoe, 100)));
-  const mp = floorDiv(add(mul(c(5), doy), c(2)), 153);
-  const m = k.where(k.test('Less', mp, c(10)), add(mp, c(3)), sub(mp, c(9)));
-  if (field === 1) return m;
-  if (field === 2) return add(sub(doy, floorDiv(add(mul(c(153), mp), c(2)), 5)), c(1));
-  return add(add(yoe, mul(era, c(400))), k.cast(k.test('LessOrEqual', m, c(2)), 'double'));
+  const date = lowerCivilFromDays(k.g, days, 'civil');
+  return field === 0 ? date.year : field === 1 ? date.month : date.day;
 }
 
 /** datePart(), operation for operation in double. */
