@@ -21,6 +21,7 @@ import { bundleMemChild } from './lib/bundle-node.ts';
 import { compareTables } from './lib/compare.ts';
 import { ensureCsv, GEN_VERSION } from './lib/gen.ts';
 import { PEERS, type PeerName } from './lib/peers.ts';
+import { gc, median } from './lib/stats.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, 'bench/data');
@@ -55,16 +56,6 @@ function add(name: string, value: number, unit: string, target?: string, note?: 
   if (note) f.note = note;
   figures.push(f);
   console.log(`  ${name} = ${f.value} ${unit}${target ? ` (target ${target})` : ''}`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** Runs `fn` RUNS times after a GC each, returns the median milliseconds and the last result. */

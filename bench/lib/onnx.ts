@@ -29,6 +29,7 @@ import {
 } from '../../src/lib/core/pipeline/export.ts';
 import { compareScores, onnxScores } from '../../src/lib/core/pipeline/verify.ts';
 import { CATS, FLOATS, transformSpec } from './transform.ts';
+import { gc, median } from './stats.ts';
 
 type Add = (name: string, value: number, unit: string, target?: string, note?: string) => void;
 
@@ -40,16 +41,6 @@ const VERIFY_ROWS = 1000;
 const wasmPath =
   dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')) +
   '/dist/';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 /** Seeded Glorot-like weights: inference costs the same whatever the weights are. */
 function seededWeights(net: NetworkDef): WeightTensor[] {

@@ -18,18 +18,13 @@ import { trainModel } from '../../src/lib/core/models/train.ts';
 import { SPLIT_NAMES } from '../../src/lib/core/features/split.ts';
 import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import { FLOATS, CATS, latheTransform, sideBySide, transformSpec } from './transform.ts';
+import { median } from './stats.ts';
 
 type Add = (name: string, value: number, unit: string, target?: string, note?: string) => void;
 
 const wasmPath =
   dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')) +
   '/dist/';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export async function runTrainSection(table: Table, add: Add): Promise<void> {
   const choice = await chooseBackend({ wasmPath, candidates: ['wasm', 'cpu'] });

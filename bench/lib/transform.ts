@@ -19,6 +19,7 @@ import {
 import { SPLIT_NAMES, type SplitIndices } from '../../src/lib/core/features/split.ts';
 import { parseSpec } from '../../src/lib/core/pipeline/parse';
 import type { PipelineSpec, StepSpec } from '../../src/lib/core/spec/types.ts';
+import { gc, median } from './stats.ts';
 
 export const FLOATS = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8'];
 export const CATS = ['cat_a', 'cat_b'];
@@ -286,10 +287,6 @@ export function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 /**
  * Runs each contender once per round after a GC, rotating the order per round; records wall and
  * process CPU milliseconds (CPU includes V8's GC helper threads). Results are dropped at once,
@@ -369,12 +366,6 @@ export type AddFigure = (
   target?: string,
   note?: string
 ) => void;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Nearest-rank percentile. */
 function percentile(xs: number[], p: number): number {
