@@ -93,6 +93,7 @@ for (const fixture of FIXTURES) {
   const featureSet = {
     id: await featureSetKey(spec.source.hash, spec),
     datasetHash: spec.source.hash,
+    datasetName: spec.source.name,
     specHash: await pipelineHash(spec),
     states: fitted.states
   };

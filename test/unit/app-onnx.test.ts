@@ -13,7 +13,13 @@ import { trainAndRegister, type TrainEvent } from '../../src/lib/app/train';
 import { readOnnx } from '../../src/lib/core/onnx/read';
 import { createSession, runSession } from '../../src/lib/core/onnx/runtime';
 import type { Store } from '../../src/lib/store';
-import { NUMERIC, nodeEnvironment, penguinsWorkspace } from '../fixtures/app/penguins';
+import {
+  NUMERIC,
+  PENGUINS_CSV,
+  nodeEnvironment,
+  penguinsWorkspace
+} from '../fixtures/app/penguins';
+import { ingestAndSave } from '../../src/lib/app/ingest';
 
 const opened: Store[] = [];
 
@@ -131,6 +137,25 @@ describe('ONNX export in the training path', () => {
     await expect(
       exportSavedModel(w.store, { modelId: record.id }, nodeEnvironment().onnx)
     ).rejects.toMatchObject({ code: 'ONNX_NOT_LOWERABLE' });
+  });
+
+  it('saves a model without a file when its dataset was deleted, and exports it once the file is back', async () => {
+    const w = await penguinsWorkspace('lathe-app-onnx-no-dataset');
+    opened.push(w.store);
+    await w.store.deleteDataset(w.dataset.id);
+    const { record } = await trainAndRegister(w.store, request(w.featureSet.id), nodeEnvironment());
+    expect(record.onnx).toBeUndefined();
+    expect(record.onnxRefused).toEqual({
+      code: 'ONNX_NO_RAW_ROWS',
+      message: `The dataset "${w.featureSet.datasetName}" was deleted, and an ONNX file is only exported after it is checked on the dataset's raw rows. Import the same file again, then export the model.`
+    });
+    await ingestAndSave(w.store, {
+      input: { kind: 'file', file: new Blob([PENGUINS_CSV]), fileName: 'penguins.csv' }
+    });
+    const env = { ...nodeEnvironment().onnx, wasmPath: nodeEnvironment().wasmPath };
+    const exported = await exportSavedModel(w.store, { modelId: record.id }, env);
+    expect(exported.onnx!.checks.test.labelMismatches).toBe(0);
+    expect(exported.onnxRefused).toBeUndefined();
   });
 
   it('exports a version saved without a file on demand: the same file training makes', async () => {

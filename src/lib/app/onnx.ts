@@ -55,8 +55,10 @@ export const EVALUATED_SPLITS = ['validation', 'test'] as const;
 /** Why an export is refused: a step or function without a lowering, or a failed check. */
 export const EXPORT_REFUSALS: ReadonlySet<string> = new Set([
   'ONNX_NOT_LOWERABLE',
-  'ONNX_MISMATCH'
+  'ONNX_MISMATCH',
+  'ONNX_NO_RAW_ROWS'
 ]);
+
 export type EvaluatedSplit = (typeof EVALUATED_SPLITS)[number];
 
 export interface OnnxEnvironment {
@@ -66,7 +68,7 @@ export interface OnnxEnvironment {
 }
 
 export interface ExportInput {
-  featureSet: Pick<FeatureSetRecord, 'id' | 'datasetHash' | 'specHash' | 'states'>;
+  featureSet: Pick<FeatureSetRecord, 'id' | 'datasetHash' | 'datasetName' | 'specHash' | 'states'>;
   /** The feature set's spec with the model's sections. */
   spec: PipelineSpec;
   /** The stored training split (transformed): it fixes the class order. */
@@ -112,6 +114,23 @@ export function onnxFile(exported: VerifiedExport, name: string): OnnxFile {
   };
 }
 
+/** The dataset's bytes: the file is checked on its raw rows, so a deleted dataset refuses it. */
+async function rawRows(
+  store: Pick<Store, 'loadDatasetBytes'>,
+  featureSet: ExportInput['featureSet']
+): Promise<Uint8Array> {
+  try {
+    return await store.loadDatasetBytes(featureSet.datasetHash);
+  } catch (error) {
+    if (!(error instanceof LatheError) || error.code !== 'DATASET_NOT_FOUND') throw error;
+    throw new LatheError(
+      'ONNX_NO_RAW_ROWS',
+      `The dataset "${featureSet.datasetName}" was deleted, and an ONNX file is only exported after it is checked on the dataset's raw rows. Import the same file again, then export the model.`,
+      { datasetHash: featureSet.datasetHash }
+    );
+  }
+}
+
 /** Headline numbers of a report, for the file's metadata. */
 function headline(report: EvaluationReport): Record<string, number | null> {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -143,7 +162,7 @@ export async function exportAndVerify(
   const { featureSet, spec, model } = input;
   const states = featureSet.states as Json[];
   hooks.onProgress?.({ phase: 'Exporting to ONNX', fraction: 0 });
-  const raw = tableToFrame(tableFromIPC(await store.loadDatasetBytes(featureSet.datasetHash)));
+  const raw = tableToFrame(tableFromIPC(await rawRows(store, featureSet)));
   const { indices } = splitFrame(raw, spec);
   const source: ExportSource = {
     spec,
