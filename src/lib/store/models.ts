@@ -220,6 +220,31 @@ export interface ModelMethods {
 export function modelMethods(database: Database): ModelMethods {
   const { db, withLock, changed } = database;
 
+  /**
+   * Checks a record against its schema, then writes it with its blobs (hash → bytes) in one
+   * transaction (call holding the lock).
+   */
+  async function writeRecord(
+    record: RegistryRecord,
+    blobs: readonly (readonly [string, Uint8Array])[]
+  ): Promise<void> {
+    const valid = parseModelRecord(record);
+    if (!valid.ok) {
+      throw new LatheError('INVALID_MODEL', `Cannot save "${record.name}": ${valid.reason}.`);
+    }
+    await database.writeAtomically(
+      ['blobs', 'models'],
+      (tx, track) => {
+        for (const [hash, bytes] of blobs) {
+          track(tx.objectStore('blobs').put(database.toStored(bytes), hash));
+        }
+        track(tx.objectStore('models').put(record));
+      },
+      record.name,
+      blobs.reduce((total, [, bytes]) => total + bytes.byteLength, 0)
+    );
+  }
+
   /** The next version number (call holding the lock). */
   async function nextVersion(): Promise<number> {
     const versions = (await db.getAll('models')).map((m) => parseModelRecord(m));
@@ -245,7 +270,6 @@ export function modelMethods(database: Database): ModelMethods {
         backend && typeof backend === 'object' && !Array.isArray(backend) ? backend.name : null
       ]);
       const id = await sha256Hex(new TextEncoder().encode(identity));
-      const bytes = database.toStored(weights);
       return withLock(async () => {
         const existing = parseModelRecord(await db.get('models', id));
         if (existing.ok && existing.record.origin === 'trained') return existing.record;
@@ -264,21 +288,10 @@ export function modelMethods(database: Database): ModelMethods {
             ? { onnx: { hash: onnxHash, bytes: file.byteLength, checks: onnx!.checks } }
             : {})
         };
-        const valid = parseModelRecord(record);
-        if (!valid.ok) {
-          throw new LatheError('INVALID_MODEL', `Cannot save "${meta.name}": ${valid.reason}.`);
-        }
-        await database.writeAtomically(
-          ['blobs', 'models'],
-          (tx, track) => {
-            track(tx.objectStore('blobs').put(bytes, weightsHash));
-            if (file && onnxHash)
-              track(tx.objectStore('blobs').put(database.toStored(file), onnxHash));
-            track(tx.objectStore('models').put(record));
-          },
-          meta.name,
-          weights.byteLength + (file?.byteLength ?? 0)
-        );
+        await writeRecord(record, [
+          [weightsHash, weights],
+          ...(file && onnxHash ? [[onnxHash, file] as const] : [])
+        ]);
         changed();
         return record;
       });
@@ -286,7 +299,6 @@ export function modelMethods(database: Database): ModelMethods {
 
     async importModel(onnx, meta) {
       const hash = await sha256Hex(onnx);
-      const bytes = database.toStored(onnx);
       return withLock(async () => {
         const same = (await db.getAll('models'))
           .map((m) => parseModelRecord(m))
@@ -300,19 +312,7 @@ export function modelMethods(database: Database): ModelMethods {
           onnx: { hash, bytes: onnx.byteLength },
           createdAt: Date.now()
         };
-        const valid = parseModelRecord(record);
-        if (!valid.ok) {
-          throw new LatheError('INVALID_MODEL', `Cannot save "${meta.name}": ${valid.reason}.`);
-        }
-        await database.writeAtomically(
-          ['blobs', 'models'],
-          (tx, track) => {
-            track(tx.objectStore('blobs').put(bytes, hash));
-            track(tx.objectStore('models').put(record));
-          },
-          meta.name,
-          onnx.byteLength
-        );
+        await writeRecord(record, [[hash, onnx]]);
         changed();
         return { record, created: true };
       });
@@ -364,17 +364,7 @@ export function modelMethods(database: Database): ModelMethods {
           metrics,
           onnx: { hash, bytes: file.byteLength, checks: onnx.checks }
         };
-        const valid = parseModelRecord(record);
-        if (!valid.ok) throw new LatheError('INVALID_MODEL', valid.reason);
-        await database.writeAtomically(
-          ['blobs', 'models'],
-          (tx, track) => {
-            track(tx.objectStore('blobs').put(database.toStored(file), hash));
-            track(tx.objectStore('models').put(record));
-          },
-          record.name,
-          file.byteLength
-        );
+        await writeRecord(record, [[hash, file]]);
         return record;
       });
       changed();
