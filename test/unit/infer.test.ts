@@ -17,6 +17,7 @@ import {
   prepareRows
 } from '../../src/lib/core/infer/inputs';
 import { inferModel, type InferModel } from '../../src/lib/core/infer/model';
+import { runOutputs } from '../../src/lib/core/infer/run';
 import { rowsFrame, typicalRow } from '../../src/lib/core/infer/typical';
 import { attr, GraphBuilder, type Value } from '../../src/lib/core/onnx/graph';
 import {
@@ -492,6 +493,26 @@ describe('scoring in batches', () => {
       z: null,
       t: null
     });
+  });
+
+  it('fetches only the outputs it reads', async () => {
+    const g = new GraphBuilder('two');
+    const x = g.input('x', 'double');
+    g.output(g.op('Neg', [x], { dtype: 'double', shape: x.shape }), 'kept');
+    g.output(g.op('Abs', [x], { dtype: 'double', shape: x.shape }), 'left');
+    const bytes = serializeModel(g.build(), { producerVersion: 'test', modelVersion: 1 });
+    const summary = readOnnx(bytes);
+    const model = inferModel({ ...summary, outputs: summary.outputs.slice(0, 1) });
+    const session = await createSession(bytes);
+    try {
+      const out = await runOutputs(session, model, {
+        x: { data: Float64Array.of(-2), dims: [1, 1] }
+      });
+      expect(Object.keys(out)).toEqual(['kept']);
+      expect(Array.from(out.kept.data as Float64Array)).toEqual([2]);
+    } finally {
+      await session.release();
+    }
   });
 
   it('refuses an input wider than one column', () => {

@@ -162,10 +162,15 @@ function emptyCounts(): InputCounts {
   return { missing: 0, notNumbers: 0, unseen: 0, outOfRange: 0 };
 }
 
-function isMissing(column: FrameColumn, i: number, tokens: Set<string>): boolean {
-  if (column.kind === 'number') return column.values[i] !== column.values[i];
-  const c = column.codes[i];
-  return c < 0 || tokens.has(column.dictionary[c].trim().toLowerCase());
+/** Per row of `column`: whether its value is missing (null, or a missing-value text). */
+function missingTest(column: FrameColumn, tokens: Set<string>): (i: number) => boolean {
+  if (column.kind === 'number') {
+    const values = column.values;
+    return (i) => values[i] !== values[i];
+  }
+  const token = column.dictionary.map((d) => tokens.has(d.trim().toLowerCase()));
+  const codes = column.codes;
+  return (i) => codes[i] < 0 || token[codes[i]];
 }
 
 /** Counts what `prepared` (coerced from `source`) will send, and its first missing rows. */
@@ -182,8 +187,13 @@ function countColumn(
   const range = field?.range;
   const rows = prepared.kind === 'number' ? prepared.values.length : prepared.codes.length;
   const unseenCodes = new Set<number>();
+  const isMissing = missingTest(source, tokens);
+  const unseenCode =
+    prepared.kind === 'category' && categories
+      ? prepared.dictionary.map((d) => !categories.has(d))
+      : null;
   for (let i = 0; i < rows; i++) {
-    const wasMissing = isMissing(source, i, tokens);
+    const wasMissing = isMissing(i);
     if (wasMissing) counts.missing++;
     if (prepared.kind === 'number') {
       const x = prepared.values[i];
@@ -195,7 +205,7 @@ function countColumn(
       const c = prepared.codes[i];
       if (c < 0) {
         if (check.missingRows.length < LISTED_ROWS) check.missingRows.push(i + 1);
-      } else if (categories && !categories.has(prepared.dictionary[c])) {
+      } else if (unseenCode?.[c]) {
         counts.unseen++;
         if (!unseenCodes.has(c) && check.unseenExamples.length < LISTED_UNSEEN) {
           check.unseenExamples.push(prepared.dictionary[c]);
