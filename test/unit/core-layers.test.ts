@@ -13,7 +13,8 @@ const LAYERS: Record<string, readonly string[]> = {
   onnx: ['base', 'data', 'spec'],
   features: ['base', 'data', 'spec', 'onnx'],
   models: ['base', 'data', 'spec', 'features', 'evaluate', 'onnx'],
-  pipeline: ['base', 'data', 'spec', 'evaluate', 'features', 'models', 'onnx']
+  pipeline: ['base', 'data', 'spec', 'evaluate', 'features', 'models', 'onnx'],
+  infer: ['base', 'data', 'features', 'onnx']
 };
 
 function sourceFiles(dir: string): string[] {

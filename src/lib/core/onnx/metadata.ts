@@ -59,6 +59,12 @@ export interface InputField {
   categories?: string[];
   /** Numbers and datetimes: the training range. */
   range?: { min: number; max: number };
+  /**
+   * A typical training value, to prefill a form: the median of the finite numbers (datetimes in
+   * epoch ms), the most frequent boolean (0 or 1) or category / text (ties: the first in
+   * code-point order). Absent when training saw no value.
+   */
+  typical?: number | string;
 }
 
 export interface OnnxMetadata {
@@ -103,7 +109,8 @@ const Input = v.strictObject({
   elementType: v.picklist(['double', 'string', 'int64']),
   missingTokens: v.array(Str),
   categories: v.optional(v.array(Str)),
-  range: v.optional(v.strictObject({ min: v.number(), max: v.number() }))
+  range: v.optional(v.strictObject({ min: v.number(), max: v.number() })),
+  typical: v.optional(v.union([v.pipe(v.number(), v.finite()), Str]))
 });
 
 const Metadata = v.strictObject({

@@ -80,17 +80,56 @@ function rangeOf(column: FrameColumn): { min: number; max: number } | undefined 
   return min <= max && Number.isFinite(min) && Number.isFinite(max) ? { min, max } : undefined;
 }
 
+/** Median of the finite values (the mean of the two middle ones for an even count). */
+function medianOf(values: Float64Array): number | undefined {
+  const finite = values.filter((x) => Number.isFinite(x)).sort();
+  const n = finite.length;
+  if (n === 0) return undefined;
+  return n % 2 === 1 ? finite[(n - 1) / 2] : (finite[n / 2 - 1] + finite[n / 2]) / 2;
+}
+
+/** The most frequent of `count` codes/values, ties to the smallest `order` rank. */
+function modeIndex(counts: ArrayLike<number>, before: (a: number, b: number) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] === 0) continue;
+    if (best < 0 || counts[i] > counts[best] || (counts[i] === counts[best] && before(i, best)))
+      best = i;
+  }
+  return best;
+}
+
+/** InputField.typical of a training column. */
+export function typicalOf(column: FrameColumn): number | string | undefined {
+  if (column.kind === 'category') {
+    const counts = new Float64Array(column.dictionary.length);
+    for (const code of column.codes) if (code >= 0) counts[code]++;
+    const d = column.dictionary;
+    const best = modeIndex(counts, (a, b) => d[a] < d[b]);
+    return best < 0 ? undefined : d[best];
+  }
+  if (column.type === 'boolean') {
+    const counts = [0, 0];
+    for (const x of column.values) if (x === 0 || x === 1) counts[x]++;
+    const best = modeIndex(counts, (a, b) => a < b);
+    return best < 0 ? undefined : best;
+  }
+  return medianOf(column.values);
+}
+
 function inputField(column: ColumnSchema, train: Frame): InputField {
   const seen = train.columns.find((c) => c.name === column.name);
   const categories = seen && categoriesOf(seen);
   const range = seen && rangeOf(seen);
+  const typical = seen && typicalOf(seen);
   return {
     name: column.name,
     type: column.type,
     elementType: INPUT_ELEMENT_TYPES[column.type],
     missingTokens: [...MISSING_TOKENS],
     ...(categories ? { categories } : {}),
-    ...(range ? { range } : {})
+    ...(range ? { range } : {}),
+    ...(typical !== undefined ? { typical } : {})
   };
 }
 
