@@ -303,6 +303,18 @@ describe('prediction log', () => {
     expect(await rawKeys(factory, 'blobs')).toEqual([]);
   });
 
+  it('takes row ids past every logged row when the sequence setting is lost', async () => {
+    const factory = new IDBFactory();
+    const store = await freshStore(factory);
+    await logAt(store, [
+      [3, 1000],
+      [4, 2000]
+    ]);
+    await rawPut(factory, 'settings', 'damaged', 'predictions.nextRow');
+    const [next] = await logAt(store, [[1, 3000]]);
+    expect(next.firstRow).toBe(3 + 4);
+  });
+
   it('keeps a blob a saved dataset shares when its batch is deleted', async () => {
     const factory = new IDBFactory();
     const store = await freshStore(factory);

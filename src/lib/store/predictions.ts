@@ -170,21 +170,34 @@ export function predictionMethods(database: Database): PredictionMethods {
     return parsed.success ? parsed.output : {};
   }
 
-  /** Every readable record, oldest first, and the next free row id (call holding the lock). */
-  async function readLog(): Promise<{ records: PredictionBatchRecord[]; nextRow: number }> {
-    const tx = db.transaction(['predictions', 'settings']);
-    const [values, next] = await Promise.all([
-      tx.objectStore('predictions').index('time').getAll(),
-      tx.objectStore('settings').get(NEXT_ROW_KEY),
-      tx.done
-    ]);
-    const records = values.flatMap((value) => {
+  /** The readable records whose time is in `range` (all when none), oldest first. */
+  async function readRecords(range?: IDBKeyRange): Promise<PredictionBatchRecord[]> {
+    const values = await db.getAllFromIndex('predictions', 'time', range);
+    return values.flatMap((value) => {
       const parsed = parsePredictionBatchRecord(value);
       return parsed.ok ? [parsed.record] : [];
     });
-    // The stored sequence, or past every row still logged if that setting was lost.
-    const logged = records.reduce((max, r) => Math.max(max, r.firstRow + r.rows), 0);
-    return { records, nextRow: Math.max(logged, v.is(COUNT, next) ? next : 0) };
+  }
+
+  /** The stored sequence, or past every row still logged if that setting was lost. */
+  async function nextRowId(): Promise<number> {
+    const next = await db.get('settings', NEXT_ROW_KEY);
+    if (v.is(COUNT, next)) return next;
+    return (await readRecords()).reduce((max, r) => Math.max(max, r.firstRow + r.rows), 0);
+  }
+
+  /**
+   * The records the caps may drop: every one under a row cap (the whole log is counted), else
+   * only those older than the day cap, read through the time index. Without caps, none: logging
+   * one row costs the same however long the log is.
+   */
+  async function retentionCandidates(
+    retention: PredictionRetention,
+    now: number
+  ): Promise<PredictionBatchRecord[]> {
+    if (retention.maxRows !== undefined) return readRecords();
+    if (retention.maxDays === undefined) return [];
+    return readRecords(IDBKeyRange.upperBound(now - retention.maxDays * DAY_MS, true));
   }
 
   /** The oldest whole batches beyond the caps, never `keep` (the batch just written). */
@@ -270,7 +283,8 @@ export function predictionMethods(database: Database): PredictionMethods {
       const notLogged = `The ${rows.toLocaleString('en-US')} ${rows === 1 ? 'prediction' : 'predictions'} of model v${meta.model.version} (${meta.model.id.slice(0, 12)}…)`;
 
       const result = await withLock(async () => {
-        const [{ records, nextRow }, retention] = await Promise.all([readLog(), readRetention()]);
+        const now = Date.now();
+        const [nextRow, retention] = await Promise.all([nextRowId(), readRetention()]);
         const ipc = arrow.tableToIPC(withRowIds(table, rowName, nextRow), 'file');
         const hash = await sha256Hex(ipc);
         const record: PredictionBatchRecord = {
@@ -295,8 +309,9 @@ export function predictionMethods(database: Database): PredictionMethods {
             { modelId: meta.model.id }
           );
         }
-        const all = [...records, record].sort((a, b) => -byNewest(a, b));
-        const drop = beyondRetention(all, retention, record.id, Date.now());
+        const candidates = await retentionCandidates(retention, now);
+        const all = [...candidates, record].sort((a, b) => -byNewest(a, b));
+        const drop = beyondRetention(all, retention, record.id, now);
         const dropBlobs = await ownBlobs(drop.map((r) => r.hash).filter((h) => h !== hash));
         try {
           await database.writeAtomically(
@@ -317,20 +332,15 @@ export function predictionMethods(database: Database): PredictionMethods {
           }
           throw error;
         }
-        const kept = all.filter((r) => !drop.includes(r));
         return {
           record,
-          dropped: { batches: drop.length, rows: drop.reduce((sum, r) => sum + r.rows, 0) },
-          logBytes: kept.reduce((sum, r) => sum + r.bytes, 0)
+          dropped: { batches: drop.length, rows: drop.reduce((sum, r) => sum + r.rows, 0) }
         };
       });
       changed();
       const near = await nearQuota(database);
-      return {
-        record: result.record,
-        dropped: result.dropped,
-        quota: near ? { ...near, logBytes: result.logBytes } : null
-      };
+      const logBytes = near ? (await readRecords()).reduce((sum, r) => sum + r.bytes, 0) : 0;
+      return { ...result, quota: near ? { ...near, logBytes } : null };
     },
 
     listPredictionBatches,
@@ -396,8 +406,7 @@ export function predictionMethods(database: Database): PredictionMethods {
         ...(parsed.output.maxDays !== undefined ? { maxDays: parsed.output.maxDays } : {})
       };
       const dropped = await withLock(async () => {
-        const { records } = await readLog();
-        const drop = beyondRetention(records, caps, undefined, Date.now());
+        const drop = beyondRetention(await readRecords(), caps, undefined, Date.now());
         await deleteRecords(
           drop.map((r) => r.id),
           drop.map((r) => r.hash),
