@@ -1,19 +1,22 @@
 /**
- * Writes test/fixtures/store/v3.json: a database as the store at IndexedDB version 3 leaves it,
- * with one record of each kind (dataset, feature set, model, alias) and their bytes, made with
- * the app's own code in fake-indexeddb. test/unit/store-migration.test.ts loads it and checks
- * that newer versions open and read every record unchanged.
+ * Writes test/fixtures/store/v4.json: a database as the store at IndexedDB version 4 leaves it,
+ * with records of each kind (datasets, one a re-import with other column types, a feature set,
+ * a trained and an imported model, an alias, a setting) and their bytes, made with the app's
+ * own code in fake-indexeddb. test/unit/store-migration.test.ts loads it and checks that newer
+ * versions open and read every record unchanged. (v3.json was written by this script as it was
+ * at version 3: the first dataset, feature set, trained model and alias only.)
  *
  * The fixture must be written by the code of that version, not the current one: run it in a
- * work tree of a commit whose store is at version 3, e.g.
- *   git worktree add /tmp/lathe-v3 <commit> && cp -a node_modules /tmp/lathe-v3/ &&
- *   cd /tmp/lathe-v3 && npx tsx scripts/make-store-fixture.ts <this repo>/test/fixtures/store/v3.json
+ * work tree of a commit whose store is at version 4, e.g.
+ *   git worktree add /tmp/lathe-v4 <commit> && cp -a node_modules /tmp/lathe-v4/ &&
+ *   cd /tmp/lathe-v4 && npx tsx scripts/make-store-fixture.ts <this repo>/test/fixtures/store/v4.json
  * It refuses to run against a store of another version.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tableToIPC } from 'apache-arrow';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { importOnnx } from '../src/lib/app/import-onnx';
 import { ingest } from '../src/lib/core/data/ingest';
 import { profileTable } from '../src/lib/core/data/profile';
 import { evaluateRegression } from '../src/lib/core/evaluate/regression-report';
@@ -23,8 +26,8 @@ import { parseSpec } from '../src/lib/core/pipeline/parse';
 import { openStore } from '../src/lib/store';
 import { dumpDatabase } from '../test/fixtures/store/codec';
 
-const VERSION = 3;
-const out = process.argv[2] ?? 'test/fixtures/store/v3.json';
+const VERSION = 4;
+const out = process.argv[2] ?? 'test/fixtures/store/v4.json';
 const factory = new IDBFactory();
 const store = await openStore({ factory, name: 'lathe' });
 
@@ -47,7 +50,26 @@ const dataset = await store.saveDataset(ipc, {
   schema: report.columns,
   rows: table.numRows,
   profile: profileTable(table),
-  report
+  report,
+  // The SHA-256 of the CSV text's bytes, as core/data/identity.ts takes it from the file.
+  sourceHash: 'c5'.repeat(32)
+});
+
+// The same file read again with "male" as a category: the next version of that dataset.
+const retyped = await ingest(new Blob([csv]), {
+  fileName: 'birds.csv',
+  columnTypes: { male: 'categorical' }
+});
+await store.saveDataset(tableToIPC(retyped.table, 'file'), {
+  name: 'birds',
+  source: { kind: 'file', fileName: 'birds.csv' },
+  schema: retyped.report.columns,
+  rows: retyped.table.numRows,
+  profile: profileTable(retyped.table),
+  report: retyped.report,
+  sourceHash: 'c5'.repeat(32),
+  columnTypes: { male: 'categorical' },
+  replaces: dataset.id
 });
 
 const spec = parseSpec({
@@ -127,6 +149,14 @@ const model = await store.saveModel(bytes, {
   notes: 'written by scripts/make-store-fixture.ts'
 });
 await store.setAlias('production', model.id);
+// An ONNX file made elsewhere (skl2onnx), imported as a version with no training lineage.
+const onnx = readFileSync('test/fixtures/onnx-import/elsewhere-classifier.onnx');
+await importOnnx(store, { file: new Blob([onnx]), fileName: 'iris.onnx' });
+await store.putSetting('backend.calibration', {
+  key: 'node|fake-indexeddb',
+  best: 'cpu',
+  trials: [{ backend: 'cpu', samplesPerSecond: 16000 }]
+});
 store.close();
 
 const dump = await dumpDatabase(factory, 'lathe');

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
+import * as arrow from 'apache-arrow';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/lib/core/base/hash';
 import {
   modelHistory,
   modelNetwork,
@@ -94,19 +96,20 @@ describe('a database written by version 3', () => {
     expect(bytes).toEqual(await blobBytes(model.weightsHash));
   });
 
-  it('is upgraded to version 4 in place: records untouched, a settings store added', async () => {
+  it('is upgraded in place: records untouched, the settings and prediction stores added', async () => {
     const { factory, store } = await openV3();
     await store.putSetting('calibration', { backend: 'wasm', samplesPerSecond: 51234.5 });
     store.close();
     opened.length = 0;
     const after = await dumpDatabase(factory, V3.name);
-    expect(after.version).toBe(4);
+    expect(after.version).toBe(5);
     expect(after.stores.map((s) => s.name)).toEqual([
       'aliases',
       'blobs',
       'datasets',
       'featureSets',
       'models',
+      'predictions',
       'settings'
     ]);
     for (const before of V3.stores) {
@@ -168,5 +171,114 @@ describe('the JSON fields of a version-3 model', () => {
     if (!test || typeof test !== 'object' || Array.isArray(test)) throw new Error('no report');
     const report = modelReport({ ...model, metrics: { test: { ...test, r2: null } } }, 'test');
     expect(report?.task === 'regression' && Number.isNaN(report.r2)).toBe(true);
+  });
+});
+
+// Written by the version-4 store (scripts/make-store-fixture.ts); never regenerate it with newer code.
+const V4: DumpedDatabase = JSON.parse(readFileSync('test/fixtures/store/v4.json', 'utf8'));
+
+function storedV4(storeName: string): { key: unknown; value: unknown }[] {
+  const store = V4.stores.find((s) => s.name === storeName);
+  if (!store) throw new Error(`the v4 fixture has no "${storeName}" store`);
+  return store.entries.map(({ key, value }) => ({ key, value: decodeValue(value) }));
+}
+
+async function openV4() {
+  const factory = new IDBFactory();
+  await loadDatabase(factory, V4);
+  const store = await openStore({ factory, name: V4.name });
+  opened.push(store);
+  return { factory, store };
+}
+
+describe('a database written by version 4', () => {
+  it('is the fixture it claims to be: a re-imported dataset, a trained and an imported model', () => {
+    expect(V4.version).toBe(4);
+    expect(V4.stores.map((s) => [s.name, s.entries.length])).toEqual([
+      ['aliases', 1],
+      ['blobs', 7],
+      ['datasets', 2],
+      ['featureSets', 1],
+      ['models', 2],
+      ['settings', 1]
+    ]);
+    const datasets = storedV4('datasets').map((e) => e.value as Record<string, unknown>);
+    expect(datasets.find((d) => d.version === 2)).toMatchObject({
+      previousId: datasets.find((d) => d.version === undefined)?.id,
+      columnTypes: { male: 'categorical' }
+    });
+    expect(storedV4('models').map((e) => (e.value as { origin: string }).origin)).toEqual(
+      expect.arrayContaining(['trained', 'imported'])
+    );
+  });
+
+  it('is upgraded to version 5 in place: every record and blob unchanged, the log empty', async () => {
+    const { factory, store } = await openV4();
+    expect(await store.listDatasets()).toEqual(
+      expect.arrayContaining(storedV4('datasets').map((e) => e.value))
+    );
+    expect(await store.listModels()).toEqual(
+      expect.arrayContaining(storedV4('models').map((e) => e.value))
+    );
+    expect(await store.listAliases()).toEqual(storedV4('aliases').map((e) => e.value));
+    expect(await store.listFeatureSets()).toEqual(storedV4('featureSets').map((e) => e.value));
+    expect(await store.getSetting('backend.calibration')).toEqual(storedV4('settings')[0].value);
+    expect(await store.listPredictionBatches()).toEqual([]);
+
+    // Every blob reads back verified through the records that point at it.
+    for (const dataset of await store.listDatasets()) {
+      if ('unreadable' in dataset) throw new Error(dataset.reason);
+      expect(await sha256Hex(await store.loadDatasetBytes(dataset.id))).toBe(dataset.hash);
+    }
+    for (const model of await store.listModels()) {
+      if ('unreadable' in model) throw new Error(model.reason);
+      const { bytes } = await store.loadModelOnnx(model.id);
+      if (model.origin === 'imported') expect(await sha256Hex(bytes!)).toBe(model.onnx.hash);
+      else
+        expect(await sha256Hex((await store.loadModelWeights(model.id)).bytes)).toBe(
+          model.weightsHash
+        );
+    }
+
+    // The new store works on the upgraded database, next to what was there.
+    const [imported] = (await store.listModels()).filter(
+      (m) => !('unreadable' in m) && m.origin === 'imported'
+    );
+    const { record } = await store.logPredictions({
+      table: new arrow.Table({ x: arrow.makeVector(Float64Array.from([1, 2])) }),
+      meta: {
+        model: { id: imported.id, version: 2, onnxHash: imported.id },
+        source: { kind: 'form' },
+        columns: [{ role: 'prediction', name: 'x' }],
+        time: 1234
+      }
+    });
+    expect(await store.listPredictionBatches({ modelId: imported.id })).toEqual([record]);
+    store.close();
+    opened.length = 0;
+
+    const after = await dumpDatabase(factory, V4.name);
+    expect(after.version).toBe(5);
+    for (const before of V4.stores) {
+      const now = after.stores.find((s) => s.name === before.name);
+      if (before.name === 'blobs' || before.name === 'settings') {
+        // Only the new batch's bytes and the log's row sequence were added.
+        expect(now?.entries).toEqual(expect.arrayContaining(before.entries));
+        expect(now?.entries).toHaveLength(before.entries.length + 1);
+      } else {
+        expect(now).toEqual(before);
+      }
+    }
+    const predictions = after.stores.find((s) => s.name === 'predictions');
+    expect(predictions?.entries).toHaveLength(1);
+    expect(predictions?.indexes).toEqual([
+      { name: 'modelTime', keyPath: ['modelId', 'time'], unique: false, multiEntry: false },
+      { name: 'time', keyPath: 'time', unique: false, multiEntry: false }
+    ]);
+
+    // A dump with indexes loads with them: the next version's fixture will need the log's.
+    const again = new IDBFactory();
+    await loadDatabase(again, after);
+    expect(await dumpDatabase(again, V4.name)).toEqual(after);
   });
 });

@@ -4,7 +4,7 @@ import { sha256Hex } from '../core/base/hash';
 import { quotaError } from './quota';
 
 export const STORE_DB_NAME = 'lathe';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 const CHANNEL = 'lathe-store';
 const LOCK = 'lathe-store';
 
@@ -20,9 +20,16 @@ export interface LatheDB extends DBSchema {
   aliases: { key: string; value: unknown };
   /** Small JSON values by key (e.g. a remembered training-backend choice). */
   settings: { key: string; value: unknown };
+  /** One record per logged batch of predictions; its rows are an Arrow IPC file in 'blobs'. */
+  predictions: {
+    key: string;
+    value: unknown;
+    indexes: { time: number; modelTime: [string, number] };
+  };
 }
 
-export type StoreName = 'blobs' | 'datasets' | 'featureSets' | 'models' | 'aliases' | 'settings';
+export type StoreName =
+  'blobs' | 'datasets' | 'featureSets' | 'models' | 'aliases' | 'settings' | 'predictions';
 
 /**
  * One step per version, from the version before it. Records are validated on every read, so a
@@ -40,7 +47,12 @@ const UPGRADES: ((db: IDBPDatabase<LatheDB>) => void)[] = [
     db.createObjectStore('aliases', { keyPath: 'alias' });
   },
   // 4: dataset records may carry sourceHash, version, previousId and columnTypes.
-  (db) => db.createObjectStore('settings')
+  (db) => db.createObjectStore('settings'),
+  (db) => {
+    const predictions = db.createObjectStore('predictions', { keyPath: 'id' });
+    predictions.createIndex('time', 'time');
+    predictions.createIndex('modelTime', ['modelId', 'time']);
+  }
 ];
 
 /** What every artifact module works through: the open database and its shared machinery. */

@@ -21,6 +21,17 @@ export {
   type UnreadableModel
 } from './models';
 export {
+  RETENTION_KEY,
+  type LoggedPredictions,
+  type PredictionBatchMeta,
+  type PredictionBatchRecord,
+  type PredictionColumn,
+  type PredictionFilter,
+  type PredictionRetention,
+  type PredictionSource,
+  type UnreadablePredictionBatch
+} from './predictions';
+export {
   importedMetadata,
   modelHistory,
   modelNetwork,

@@ -20,7 +20,7 @@ export async function quotaError(
   });
   const largest = saved.sort((a, b) => b.bytes - a.bytes).slice(0, 3);
   const used = usage
-    ? `This site uses ${formatBytes(usage.usage)} of the ${formatBytes(usage.quota)} the browser allows (${formatBytes(Math.max(0, usage.quota - usage.usage))} available).`
+    ? usageText(usage)
     : `Saved datasets take ${formatBytes(saved.reduce((sum, d) => sum + d.bytes, 0))}.`;
   const hint = largest.length
     ? ` The largest saved datasets are ${largest.map((d) => `"${d.name}" (${formatBytes(d.bytes)})`).join(', ')}; delete some of them to make room.`
@@ -36,4 +36,21 @@ export async function quotaError(
       cause
     }
   );
+}
+
+/** What the site uses of what the browser allows, in words. */
+export function usageText(usage: { usage: number; quota: number }): string {
+  return `This site uses ${formatBytes(usage.usage)} of the ${formatBytes(usage.quota)} the browser allows (${formatBytes(Math.max(0, usage.quota - usage.usage))} available).`;
+}
+
+/** Past this share of the quota, writes that keep growing (the prediction log) warn. */
+export const QUOTA_WARNING_SHARE = 0.8;
+
+/** The storage estimate when the site uses at least `share` of its quota, else null. */
+export async function nearQuota(
+  database: Pick<Database, 'estimate'>,
+  share = QUOTA_WARNING_SHARE
+): Promise<{ usage: number; quota: number } | null> {
+  const usage = await database.estimate();
+  return usage && usage.quota > 0 && usage.usage >= share * usage.quota ? usage : null;
 }

@@ -3,6 +3,7 @@ import { datasetMethods, type DatasetMethods } from './datasets';
 import { openDatabase } from './db';
 import { featureSetMethods, type FeatureSetMethods } from './featuresets';
 import { modelMethods, type ModelMethods } from './models';
+import { predictionMethods, type PredictionMethods } from './predictions';
 import { settingMethods, type SettingMethods } from './settings';
 
 export { STORE_DB_NAME } from './db';
@@ -10,11 +11,17 @@ export type { DatasetMeta } from './datasets';
 
 /**
  * The app's IndexedDB: one module per artifact kind (datasets.ts, featuresets.ts, models.ts,
- * aliases.ts, settings.ts) over the shared machinery of db.ts (upgrades, locks, change events,
+ * aliases.ts, settings.ts, predictions.ts) over the shared machinery of db.ts (upgrades, locks, change events,
  * verified bytes, quota errors). A new kind adds its module and its methods here.
  */
 export interface Store
-  extends DatasetMethods, FeatureSetMethods, ModelMethods, AliasMethods, SettingMethods {
+  extends
+    DatasetMethods,
+    FeatureSetMethods,
+    ModelMethods,
+    AliasMethods,
+    SettingMethods,
+    PredictionMethods {
   estimate(): Promise<{ usage: number; quota: number } | null>;
   /** Fires after any change to the store, from this tab or another; returns an unsubscribe. */
   onChange(listener: () => void): () => void;
@@ -31,6 +38,7 @@ export async function openStore(
     ...modelMethods(database),
     ...aliasMethods(database),
     ...settingMethods(database),
+    ...predictionMethods(database),
     estimate: database.estimate,
     onChange: database.onChange,
     close: database.close
