@@ -57,21 +57,25 @@ function tensorOf(input: InputTensor): ort.Tensor {
   return new ort.Tensor('string', [...input.data], dims);
 }
 
-/** Runs a session on named inputs; every output comes back as plain arrays. */
+/**
+ * Runs a session on named inputs; the outputs (all, or those named — a ZipMap's sequence of
+ * maps cannot come back as a tensor, so it is left unasked) come back as plain arrays.
+ */
 export async function runSession(
   session: Session,
-  inputs: Readonly<Record<string, InputTensor>>
+  inputs: Readonly<Record<string, InputTensor>>,
+  outputs: readonly string[] = session.outputNames
 ): Promise<Record<string, OutputTensor>> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, input] of Object.entries(inputs)) feeds[name] = tensorOf(input);
   let results: ort.InferenceSession.OnnxValueMapType;
   try {
-    results = await session.run(feeds);
+    results = await session.run(feeds, [...outputs]);
   } catch (error) {
     throw runtimeError('run the model', error);
   }
   const out: Record<string, OutputTensor> = {};
-  for (const name of session.outputNames) {
+  for (const name of outputs) {
     const tensor = results[name];
     out[name] = {
       type: tensor.type,
