@@ -227,11 +227,15 @@ describe('checking rows against the inputs', () => {
     );
   });
 
-  it('suggests names equal but for case, spaces and punctuation first, then a few edits away', () => {
+  it('suggests names equal but for case, spaces and punctuation first, then names holding the input name, then a few edits away', () => {
     const columns = ['Bill', 'Body Mass (kg)', 'body_mass_g', 'Mass', 'Flipper Length (mm)'];
     expect(closestNames('Body Mass (g)', columns)).toEqual(['body_mass_g', 'Body Mass (kg)']);
     expect(closestNames('flipper_length_mm', columns)).toEqual(['Flipper Length (mm)']);
-    expect(closestNames('Sex', ['sex', 'Six', 'Sexes', 'Island'])).toEqual(['sex', 'Six']);
+    expect(closestNames('Sex', ['sex', 'Six', 'Sexes', 'Island'])).toEqual(['sex', 'Sexes', 'Six']);
+    expect(closestNames('Island', ['island name', 'Ireland', 'Species'])).toEqual([
+      'island name',
+      'Ireland'
+    ]);
   });
 
   it('refuses the types that cannot feed an input, saying why', () => {

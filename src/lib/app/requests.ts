@@ -59,6 +59,19 @@ export const SearchRequestSchema = v.strictObject({
 
 export const ImportanceRequestSchema = v.strictObject({ modelId: Hash });
 export const ExportOnnxRequestSchema = v.strictObject({ modelId: Hash });
+
+const ColumnName = v.pipe(v.string(), v.maxLength(1000));
+export const PredictRequestSchema = v.strictObject({
+  modelId: Hash,
+  datasetId: Hash,
+  /** Graph input → the column that feeds it, where the names differ. */
+  mapping: v.optional(
+    v.pipe(
+      v.record(ColumnName, ColumnName),
+      v.check((m) => Object.keys(m).length <= 10_000, 'at most 10,000 mapped inputs')
+    )
+  )
+});
 export const CalibrateRequestSchema = v.strictObject({
   /** Measure again even when a measurement for this browser is remembered. */
   force: v.boolean()
@@ -81,6 +94,7 @@ export type TrainRequest = v.InferOutput<typeof TrainRequestSchema>;
 export type SearchRequest = v.InferOutput<typeof SearchRequestSchema>;
 export type ImportanceRequest = v.InferOutput<typeof ImportanceRequestSchema>;
 export type ExportOnnxRequest = v.InferOutput<typeof ExportOnnxRequestSchema>;
+export type PredictRequest = v.InferOutput<typeof PredictRequestSchema>;
 export type CalibrateRequest = v.InferOutput<typeof CalibrateRequestSchema>;
 export type ExportCsvRequest = v.InferOutput<typeof ExportCsvRequestSchema>;
 export type ImportOnnxRequest = v.InferOutput<typeof ImportOnnxRequestSchema>;

@@ -9,6 +9,7 @@
 import type { PreviewView } from '../core/features/view';
 import type { FeatureImportance } from '../core/models/importance';
 import type { ModelRecord } from '../store/models';
+import type { PredictResult } from '../app/predict';
 import type { Progress } from '../core/base/progress';
 import type { IngestRequest } from '../core/data/request';
 import type { JobOutcome } from '../core/base/errors';
@@ -22,6 +23,7 @@ import type {
   FeatureSetRequest,
   ImportanceRequest,
   ExportOnnxRequest,
+  PredictRequest,
   ImportOnnxRequest,
   PreviewRequest,
   SearchRequest,
@@ -42,6 +44,7 @@ export interface JobTable {
   search: { request: SearchRequest; result: SearchResult; event: SearchEvent };
   importance: { request: ImportanceRequest; result: FeatureImportance; event: never };
   exportOnnx: { request: ExportOnnxRequest; result: ModelRecord; event: never };
+  predict: { request: PredictRequest; result: PredictResult; event: never };
   calibrate: {
     request: CalibrateRequest;
     result: { calibration: Calibration; measured: boolean };
@@ -85,6 +88,11 @@ export const JOBS: { readonly [K in JobKind]: JobInfo } = {
     worker: 'train',
     label: 'The search',
     cancelled: 'Search cancelled. The run under way was not saved.'
+  },
+  predict: {
+    worker: 'onnx',
+    label: 'Predicting',
+    cancelled: 'Predicting was cancelled. Nothing was logged.'
   },
   exportOnnx: {
     worker: 'train',

@@ -13,6 +13,7 @@ import {
   FeatureSetRequestSchema,
   ImportanceRequestSchema,
   ExportOnnxRequestSchema,
+  PredictRequestSchema,
   ImportOnnxRequestSchema,
   IngestRequestSchema,
   PreviewRequestSchema,
@@ -29,6 +30,7 @@ const SCHEMAS: { readonly [K in JobKind]: v.GenericSchema<unknown, RequestOf<K>>
   search: SearchRequestSchema,
   importance: ImportanceRequestSchema,
   exportOnnx: ExportOnnxRequestSchema,
+  predict: PredictRequestSchema,
   calibrate: CalibrateRequestSchema,
   exportCsv: ExportCsvRequestSchema,
   importOnnx: ImportOnnxRequestSchema

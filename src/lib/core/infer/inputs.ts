@@ -150,8 +150,16 @@ export function closestNames(name: string, candidates: readonly string[]): strin
   const norm = (s: string) => s.toLowerCase().replace(/[\s_\-.()[\]]+/g, '');
   const target = norm(name);
   const limit = target.length < 3 ? 0 : Math.max(1, Math.floor(target.length / 3));
+  // Equal once normalised first, then a column whose name holds the input's ("Island" in
+  // "island name"), then a few edits away.
+  const distance = (c: string): number => {
+    const other = norm(c);
+    if (other === target) return -2;
+    if (target.length >= 3 && other.includes(target)) return -1;
+    return editDistance(other, target);
+  };
   return candidates
-    .map((c) => ({ c, d: norm(c) === target ? -1 : editDistance(norm(c), target) }))
+    .map((c) => ({ c, d: distance(c) }))
     .filter(({ d }) => d <= limit)
     .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
     .slice(0, SUGGESTIONS)
