@@ -31,6 +31,7 @@ import { readOnnx, type OnnxSummary } from '../../src/lib/core/onnx/read';
 import { createSession, type Session } from '../../src/lib/core/onnx/runtime';
 import { serializeModel } from '../../src/lib/core/onnx/serialize';
 import { typicalOf } from '../../src/lib/core/pipeline/export';
+import { cat, frame as frameOf, num } from '../fixtures/features/frames';
 
 const DAY = 86_400_000;
 
@@ -144,37 +145,6 @@ function linearBytes(withMetadata: boolean): Uint8Array {
     metadata: withMetadata ? metadata() : null
   });
 }
-
-const num = (
-  name: string,
-  values: number[],
-  type: 'float' | 'integer' | 'boolean' | 'datetime' = 'float'
-): FrameColumn => ({
-  kind: 'number',
-  name,
-  type,
-  values: Float64Array.from(values)
-});
-
-function cat(
-  name: string,
-  values: (string | null)[],
-  type: 'categorical' | 'text' = 'categorical'
-): FrameColumn {
-  const dictionary = [...new Set(values.filter((v) => v !== null))] as string[];
-  return {
-    kind: 'category',
-    name,
-    type,
-    codes: Int32Array.from(values, (v) => (v === null ? -1 : dictionary.indexOf(v))),
-    dictionary
-  };
-}
-
-const frameOf = (...columns: FrameColumn[]): Frame => ({
-  rows: columns[0].kind === 'number' ? columns[0].values.length : columns[0].codes.length,
-  columns
-});
 
 let linear: { session: Session; model: InferModel };
 
