@@ -20,24 +20,10 @@ import {
   penguinsWorkspace
 } from '../fixtures/app/penguins';
 import { ingestAndSave } from '../../src/lib/app/ingest';
+import { rawKeys } from '../fixtures/store/raw';
 
 const opened: Store[] = [];
 
-/** The keys of the store's 'blobs', read straight from IndexedDB. */
-function blobKeys(factory: IDBFactory, name: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const open = factory.open(name);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const request = open.result.transaction('blobs').objectStore('blobs').getAllKeys();
-      request.onsuccess = () => {
-        open.result.close();
-        resolve(request.result.map(String));
-      };
-      request.onerror = () => reject(request.error);
-    };
-  });
-}
 afterEach(() => opened.splice(0).forEach((s) => s.close()));
 
 function request(featureSetId: string): TrainRequest {
@@ -194,11 +180,11 @@ describe('ONNX export in the training path', () => {
     expect(second.modelVersion).toBe(older.version);
     expect(second.metadata!.hashes.model).toBe(older.id);
     // Deleting a version removes its file, and only its own.
-    expect(await blobKeys(w.factory, 'lathe-app-onnx-later')).toContain(
+    expect(await rawKeys(w.factory, 'lathe-app-onnx-later', 'blobs')).toContain(
       older.onnx?.hash ?? exported.onnx!.hash
     );
     await w.store.deleteModel(older.id);
-    const left = await blobKeys(w.factory, 'lathe-app-onnx-later');
+    const left = await rawKeys(w.factory, 'lathe-app-onnx-later', 'blobs');
     expect(left).not.toContain(exported.onnx!.hash);
     expect(left).toContain(trained.onnx!.hash);
   });

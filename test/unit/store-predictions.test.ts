@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import * as arrow from 'apache-arrow';
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LatheError } from '../../src/lib/core/base/errors';
 import { sha256Hex } from '../../src/lib/core/base/hash';
@@ -10,6 +10,7 @@ import {
   type PredictionBatchRecord,
   type Store
 } from '../../src/lib/store';
+import { patchPut as patchEveryPut, rawKeys, rawPut } from '../fixtures/store/raw';
 
 const NAME = 'lathe-predictions-test';
 const MODEL_A = 'a'.repeat(64);
@@ -19,6 +20,9 @@ const DAY = 24 * 60 * 60 * 1000;
 
 const opened: Store[] = [];
 const restores: (() => void)[] = [];
+
+const patchPut = (replacement: Parameters<typeof patchEveryPut>[0]) =>
+  restores.push(patchEveryPut(replacement));
 afterEach(() => {
   restores.splice(0).forEach((restore) => restore());
   opened.splice(0).forEach((store) => store.close());
@@ -67,49 +71,6 @@ function meta(
     ],
     ...(time === undefined ? {} : { time })
   };
-}
-
-function rawPut(factory: IDBFactory, storeName: string, value: unknown, key?: string) {
-  return new Promise<void>((resolve, reject) => {
-    const request = factory.open(NAME);
-    request.onsuccess = () => {
-      const db = request.result;
-      const tx = db.transaction(storeName, 'readwrite');
-      tx.objectStore(storeName).put(value, key);
-      tx.oncomplete = () => (db.close(), resolve());
-      tx.onerror = () => reject(tx.error);
-    };
-  });
-}
-
-function rawKeys(factory: IDBFactory, storeName: string) {
-  return new Promise<IDBValidKey[]>((resolve) => {
-    const request = factory.open(NAME);
-    request.onsuccess = () => {
-      const db = request.result;
-      const keys = db.transaction(storeName).objectStore(storeName).getAllKeys();
-      keys.onsuccess = () => (db.close(), resolve(keys.result));
-    };
-  });
-}
-
-function patchPut(
-  replacement: (
-    this: IDBObjectStore,
-    original: IDBObjectStore['put'],
-    value: unknown,
-    key?: IDBValidKey
-  ) => IDBRequest
-) {
-  const original = IDBObjectStore.prototype.put;
-  IDBObjectStore.prototype.put = function (
-    this: IDBObjectStore,
-    value: unknown,
-    key?: IDBValidKey
-  ) {
-    return replacement.call(this, original, value, key);
-  };
-  restores.push(() => (IDBObjectStore.prototype.put = original));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<LatheError> {
@@ -161,7 +122,7 @@ describe('prediction log', () => {
       hash: await sha256Hex(bytes)
     });
     expect(record.columns).toEqual([{ role: 'row', name: 'row_id' }, ...meta().columns]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([record.hash]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([record.hash]);
 
     const back = arrow.tableFromIPC(bytes);
     expect(back.schema.fields.map((f) => f.name)).toEqual([
@@ -249,7 +210,7 @@ describe('prediction log', () => {
       message: expect.stringContaining('modelId')
     });
     expect(await store.listPredictionBatches()).toEqual([]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([]);
   });
 
   it('filters by model and time (inclusive), newest first', async () => {
@@ -291,7 +252,7 @@ describe('prediction log', () => {
     });
 
     expect(await store.deletePredictionBatches({ modelId: MODEL_A, to: 1000 })).toBe(1);
-    expect((await rawKeys(factory, 'blobs')).sort()).toEqual([b1.hash, a3.hash].sort());
+    expect((await rawKeys(factory, NAME, 'blobs')).sort()).toEqual([b1.hash, a3.hash].sort());
     expect(a1.hash).not.toBe(a3.hash);
 
     // Row ids go on from the sequence, never reused after a delete.
@@ -300,7 +261,7 @@ describe('prediction log', () => {
 
     expect(await store.deletePredictionBatches({})).toBe(3);
     expect(await store.listPredictionBatches()).toEqual([]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([]);
   });
 
   it('takes row ids past every logged row when the sequence setting is lost', async () => {
@@ -310,7 +271,7 @@ describe('prediction log', () => {
       [3, 1000],
       [4, 2000]
     ]);
-    await rawPut(factory, 'settings', 'damaged', 'predictions.nextRow');
+    await rawPut(factory, NAME, 'settings', 'damaged', 'predictions.nextRow');
     const [next] = await logAt(store, [[1, 3000]]);
     expect(next.firstRow).toBe(3 + 4);
   });
@@ -320,9 +281,9 @@ describe('prediction log', () => {
     const store = await freshStore(factory);
     const [logged] = await logAt(store, [[2, 1000]]);
     // As if the exported batch had been imported as a dataset, byte for byte.
-    await rawPut(factory, 'datasets', { id: logged.hash });
+    await rawPut(factory, NAME, 'datasets', { id: logged.hash });
     await store.deletePredictionBatches({ ids: [logged.id] });
-    expect(await rawKeys(factory, 'blobs')).toEqual([logged.hash]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([logged.hash]);
   });
 });
 
@@ -340,13 +301,15 @@ describe('prediction log retention', () => {
     expect(await store.setPredictionRetention({ maxRows: 8 })).toEqual({ batches: 1, rows: 5 });
     expect(await store.getPredictionRetention()).toEqual({ maxRows: 8 });
     expect(times(await store.listPredictionBatches())).toEqual([3000, 2000]);
-    expect(await rawKeys(factory, 'blobs')).not.toContain(r5.hash);
+    expect(await rawKeys(factory, NAME, 'blobs')).not.toContain(r5.hash);
 
     // A 2-row batch: 3 + 4 + 2 = 9 > 8, the 3 goes, leaving 6.
     const logged = await store.logPredictions({ table: batch(2).table, meta: meta(MODEL_A, 4000) });
     expect(logged.dropped).toEqual({ batches: 1, rows: 3 });
     expect(times(await store.listPredictionBatches())).toEqual([4000, 3000]);
-    expect((await rawKeys(factory, 'blobs')).sort()).toEqual([r4.hash, logged.record.hash].sort());
+    expect((await rawKeys(factory, NAME, 'blobs')).sort()).toEqual(
+      [r4.hash, logged.record.hash].sort()
+    );
     expect(r3.hash).not.toBe(r4.hash);
 
     // A batch larger than the cap on its own stays, alone.
@@ -417,8 +380,13 @@ describe('prediction log failures', () => {
     const factory = new IDBFactory();
     const store = await freshStore(factory);
     const [good] = await logAt(store, [[2, 1000]]);
-    await rawPut(factory, 'predictions', { ...good, id: 'newer-layout', schema: 2, time: 2000 });
-    await rawPut(factory, 'predictions', { id: 'no-time', rows: 'many' });
+    await rawPut(factory, NAME, 'predictions', {
+      ...good,
+      id: 'newer-layout',
+      schema: 2,
+      time: 2000
+    });
+    await rawPut(factory, NAME, 'predictions', { id: 'no-time', rows: 'many' });
 
     const all = await store.listPredictionBatches();
     expect(all[0]).toEqual(good);
@@ -441,9 +409,9 @@ describe('prediction log failures', () => {
     // The damaged one's blob key is not trusted: deleting it leaves the good batch's bytes.
     expect(await store.deletePredictionBatches({ ids: ['newer-layout', 'no-time'] })).toBe(2);
     expect(await store.listPredictionBatches()).toEqual([good]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([good.hash]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([good.hash]);
     // Retention counts only the readable ones and still runs next to a damaged record.
-    await rawPut(factory, 'predictions', { id: 'junk' });
+    await rawPut(factory, NAME, 'predictions', { id: 'junk' });
     expect((await logAt(store, [[1, 3000]]))[0].firstRow).toBe(2);
   });
 
@@ -451,7 +419,7 @@ describe('prediction log failures', () => {
     const factory = new IDBFactory();
     const store = await freshStore(factory);
     const [logged] = await logAt(store, [[2, 1000]]);
-    await rawPut(factory, 'blobs', new Blob([new Uint8Array([1, 2, 3])]), logged.hash);
+    await rawPut(factory, NAME, 'blobs', new Blob([new Uint8Array([1, 2, 3])]), logged.hash);
     const error = await rejection(store.loadPredictionBatch(logged.id));
     expect(error.code).toBe('CORRUPT_DATASET');
     expect(error.message).toContain('the 2 logged predictions of 1970-01-01T00:00:01.000Z');
@@ -477,7 +445,7 @@ describe('prediction log failures', () => {
     restores.splice(0).forEach((restore) => restore());
 
     expect(await store.listPredictionBatches()).toEqual([kept]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([kept.hash]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([kept.hash]);
     // Nor did the row sequence move on.
     const [after] = await logAt(store, [[1, 3000]]);
     expect(after.firstRow).toBe(2);
@@ -509,7 +477,7 @@ describe('prediction log failures', () => {
     expect(table.getChild('p_yes')?.get(1233)).toBe(0.3);
     restores.splice(0).forEach((restore) => restore());
     expect(await store.listPredictionBatches()).toEqual([kept]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([kept.hash]);
+    expect(await rawKeys(factory, NAME, 'blobs')).toEqual([kept.hash]);
   });
 
   it('warns with the write when the site nears its storage quota', async () => {

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import * as arrow from 'apache-arrow';
-import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tableToArrowIpc } from '../../src/lib/core/data/export';
 import { profileTable } from '../../src/lib/core/data/profile';
@@ -9,9 +9,13 @@ import { type IngestReport } from '../../src/lib/core/data/types';
 import { sha256Hex } from '../../src/lib/core/base/hash';
 import { openStore, type DatasetMeta, type Store } from '../../src/lib/store';
 import { datasetLabel } from '../../src/lib/ui/dataset-label';
+import { patchPut as patchEveryPut, rawGet, rawKeys, rawPut } from '../fixtures/store/raw';
 
 const opened: Store[] = [];
 const restores: (() => void)[] = [];
+
+const patchPut = (replacement: Parameters<typeof patchEveryPut>[0]) =>
+  restores.push(patchEveryPut(replacement));
 afterEach(() => {
   restores.splice(0).forEach((restore) => restore());
   opened.splice(0).forEach((store) => store.close());
@@ -53,61 +57,6 @@ function dataset(name: string, rows: number, seed = 1) {
     report
   };
   return { ipc, meta };
-}
-
-/** Raw access to the fake database, as another (buggy or hostile) writer would have. */
-function rawPut(factory: IDBFactory, storeName: string, value: unknown, key?: string) {
-  return new Promise<void>((resolve, reject) => {
-    const request = factory.open('lathe-test');
-    request.onsuccess = () => {
-      const db = request.result;
-      const tx = db.transaction(storeName, 'readwrite');
-      tx.objectStore(storeName).put(value, key);
-      tx.oncomplete = () => (db.close(), resolve());
-      tx.onerror = () => reject(tx.error);
-    };
-  });
-}
-
-function rawKeys(factory: IDBFactory, storeName: string) {
-  return new Promise<IDBValidKey[]>((resolve) => {
-    const request = factory.open('lathe-test');
-    request.onsuccess = () => {
-      const db = request.result;
-      const keys = db.transaction(storeName).objectStore(storeName).getAllKeys();
-      keys.onsuccess = () => (db.close(), resolve(keys.result));
-    };
-  });
-}
-
-function rawGet(factory: IDBFactory, storeName: string, key: string) {
-  return new Promise<unknown>((resolve) => {
-    const request = factory.open('lathe-test');
-    request.onsuccess = () => {
-      const db = request.result;
-      const get = db.transaction(storeName).objectStore(storeName).get(key);
-      get.onsuccess = () => (db.close(), resolve(get.result));
-    };
-  });
-}
-
-function patchPut(
-  replacement: (
-    this: IDBObjectStore,
-    original: IDBObjectStore['put'],
-    value: unknown,
-    key?: IDBValidKey
-  ) => IDBRequest
-) {
-  const original = IDBObjectStore.prototype.put;
-  IDBObjectStore.prototype.put = function (
-    this: IDBObjectStore,
-    value: unknown,
-    key?: IDBValidKey
-  ) {
-    return replacement.call(this, original, value, key);
-  };
-  restores.push(() => (IDBObjectStore.prototype.put = original));
 }
 
 const sizeOf = (value: unknown) =>
@@ -168,9 +117,9 @@ describe('dataset store', () => {
     const first = await store.saveDataset(a.ipc, a.meta);
     const again = await store.saveDataset(a.ipc.slice(), { ...a.meta, name: 'second' });
     expect(again).toEqual(first);
-    expect(await rawGet(factory, 'blobs', first.id)).toBeInstanceOf(Blob);
+    expect(await rawGet(factory, 'lathe-test', 'blobs', first.id)).toBeInstanceOf(Blob);
     expect(await store.listDatasets()).toHaveLength(1);
-    expect(await rawKeys(factory, 'blobs')).toEqual([first.id]);
+    expect(await rawKeys(factory, 'lathe-test', 'blobs')).toEqual([first.id]);
   });
 
   it('rejects bytes that no longer match their hash', async () => {
@@ -180,11 +129,11 @@ describe('dataset store', () => {
     const saved = await store.saveDataset(a.ipc, a.meta);
     const tampered = a.ipc.slice();
     tampered[tampered.length - 9] ^= 0xff;
-    await rawPut(factory, 'blobs', new Blob([tampered]), saved.id);
+    await rawPut(factory, 'lathe-test', 'blobs', new Blob([tampered]), saved.id);
     const error = await rejection(store.loadDatasetBytes(saved.id));
     expect(error.code).toBe('CORRUPT_DATASET');
     expect(error.message).toContain('"alpha"');
-    await rawPut(factory, 'blobs', 'not bytes', saved.id);
+    await rawPut(factory, 'lathe-test', 'blobs', 'not bytes', saved.id);
     await expect(store.loadDatasetBytes(saved.id)).rejects.toMatchObject({
       code: 'CORRUPT_DATASET'
     });
@@ -195,8 +144,12 @@ describe('dataset store', () => {
     const store = await freshStore(factory);
     const a = dataset('good', 20);
     const saved = await store.saveDataset(a.ipc, a.meta);
-    await rawPut(factory, 'datasets', { id: 'bad-one', name: 'broken', rows: 'many' });
-    await rawPut(factory, 'datasets', {
+    await rawPut(factory, 'lathe-test', 'datasets', {
+      id: 'bad-one',
+      name: 'broken',
+      rows: 'many'
+    });
+    await rawPut(factory, 'lathe-test', 'datasets', {
       ...saved,
       id: 'f'.repeat(64),
       hash: 'f'.repeat(64),
@@ -251,7 +204,7 @@ describe('dataset store', () => {
     expect((await store.listDatasets()).map((d) => d.id).sort()).toEqual(
       [savedSmall.id, savedMedium.id].sort()
     );
-    expect((await rawKeys(factory, 'blobs')).sort()).toEqual(
+    expect((await rawKeys(factory, 'lathe-test', 'blobs')).sort()).toEqual(
       [savedSmall.id, savedMedium.id].sort()
     );
     expect(await store.loadDatasetBytes(savedSmall.id)).toEqual(small.ipc);
@@ -273,7 +226,7 @@ describe('dataset store', () => {
     expect(blobWritten).toBe(true);
     expect(error.code).toBe('STORE_WRITE_FAILED');
     expect((await store.listDatasets()).map((d) => d.name)).toEqual(['kept']);
-    expect(await rawKeys(factory, 'blobs')).toHaveLength(1);
+    expect(await rawKeys(factory, 'lathe-test', 'blobs')).toHaveLength(1);
   });
 
   it('falls back to ArrayBuffer where IndexedDB cannot hold a Blob', async () => {
@@ -285,7 +238,7 @@ describe('dataset store', () => {
     const store = await freshStore(factory);
     const a = dataset('buffered', 64);
     const saved = await store.saveDataset(a.ipc.subarray(0), a.meta);
-    expect(await rawGet(factory, 'blobs', saved.id)).toBeInstanceOf(ArrayBuffer);
+    expect(await rawGet(factory, 'lathe-test', 'blobs', saved.id)).toBeInstanceOf(ArrayBuffer);
     expect(await store.loadDatasetBytes(saved.id)).toEqual(a.ipc);
   });
 
@@ -378,7 +331,7 @@ describe('dataset versions', () => {
     expect(error.code).toBe('DATASET_NOT_FOUND');
     expect(error.message).toContain('nothing was saved');
     expect(await store.listDatasets()).toEqual([]);
-    expect(await rawKeys(factory, 'blobs')).toEqual([]);
+    expect(await rawKeys(factory, 'lathe-test', 'blobs')).toEqual([]);
   });
 
   it('a dataset saved without a source hash learns it when the same bytes come again', async () => {
