@@ -8,6 +8,7 @@ import type { Json } from '../base/json';
 import { MISSING_TOKENS, type ColumnSchema } from '../data/types';
 import type { Frame, FrameColumn } from '../features/frame';
 import { lowerSteps } from '../features/lower';
+import { finiteSorted, medianSorted } from '../features/stepkit';
 import type { TrainedNetwork } from '../models/kind';
 import { lowerModel } from '../models/lower';
 import { modelKind } from '../models/registry';
@@ -80,14 +81,6 @@ function rangeOf(column: FrameColumn): { min: number; max: number } | undefined 
   return min <= max && Number.isFinite(min) && Number.isFinite(max) ? { min, max } : undefined;
 }
 
-/** Median of the finite values (the mean of the two middle ones for an even count). */
-function medianOf(values: Float64Array): number | undefined {
-  const finite = values.filter((x) => Number.isFinite(x)).sort();
-  const n = finite.length;
-  if (n === 0) return undefined;
-  return n % 2 === 1 ? finite[(n - 1) / 2] : (finite[n / 2 - 1] + finite[n / 2]) / 2;
-}
-
 /** The most frequent of `count` codes/values, ties to the smallest `order` rank. */
 function modeIndex(counts: ArrayLike<number>, before: (a: number, b: number) => boolean): number {
   let best = -1;
@@ -114,7 +107,8 @@ export function typicalOf(column: FrameColumn): number | string | undefined {
     const best = modeIndex(counts, (a, b) => a < b);
     return best < 0 ? undefined : best;
   }
-  return medianOf(column.values);
+  const sorted = finiteSorted(column.values);
+  return sorted.length > 0 ? medianSorted(sorted) : undefined;
 }
 
 function inputField(column: ColumnSchema, train: Frame): InputField {
