@@ -156,15 +156,16 @@ describe('Keyboard and screen-reader paths in Chromium', () => {
     }
     assert.ok(!stops.some((s) => s.startsWith('INPUT:file')), stops.join('\n'));
     const choose = page.getByRole('button', { name: 'choose a file' });
+    // Listening first makes Playwright intercept file choosers before Enter is pressed: started
+    // together with the key press, the interception could come too late and the event never fire.
+    const chooserOpened = page.waitForEvent('filechooser');
     await choose.focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
     const outline = await choose.evaluate((el) => getComputedStyle(el).outlineStyle);
     assert.notEqual(outline, 'none', 'the focused button shows a focus ring');
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.keyboard.press('Enter')
-    ]);
+    await page.keyboard.press('Enter');
+    const chooser = await chooserOpened;
     assert.ok(chooser, 'Enter on the button opens the file chooser');
 
     await page.getByTestId('sample-penguins').click();
